@@ -1,0 +1,270 @@
+"""The `drafter` command line: thin commands over the library (heavy imports happen inside commands)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import click
+import typer
+import typer.core
+from rich.console import Console
+from rich.markup import escape
+
+from drafter import __version__
+from drafter.errors import DrafterError
+
+if TYPE_CHECKING:
+    from drafter.critic.report import CheckReport
+    from drafter.schema import Overview
+
+class _Group(typer.core.TyperGroup):
+    """Turns DrafterError into one red line and its exit code, in the console and under CliRunner alike."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DrafterError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise click.exceptions.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted — the draft on disk is as it was before this step[/yellow]")
+            raise click.exceptions.Exit(130) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Draft, check and revise a grounded 运营工作概述 (operations work overview) from a facts file.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"drafter {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """drafter: grounded operations overviews, offline by default."""
+
+
+ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="offline (default), mock, or openai:<model>. "
+                                                "Env: DRAFTER_MODEL.", show_default=False)]
+BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (env: OPENAI_BASE_URL).",
+                                                show_default=False)]
+
+
+def settings_from(model: str | None, base_url: str | None, **extra: Any) -> Any:
+    """Resolve model settings: option > env > config file > default."""
+    from drafter.config import resolve_settings
+
+    return resolve_settings(model=model, base_url=base_url, **extra)
+
+
+@app.command()
+def write(
+    facts_file: Annotated[Path, typer.Argument(help="Facts file (YAML, JSON or TOML).", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Draft directory to write.")] = Path("out"),
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1, max=64,
+                                                    help="Sections drafted at once [default: 8].")] = None,
+    max_rounds: Annotated[int | None, typer.Option("--max-rounds", min=0, max=10,
+                                                   help="Critique→revise rounds [default: 2].")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing draft.")] = False,
+    docx: Annotated[bool, typer.Option("--docx", help="Also write overview.docx.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON result instead of the summary.")] = False,
+) -> None:
+    """Draft an overview from FACTS_FILE into a draft directory (overview.md + overview.json)."""
+    from drafter import store
+    from drafter.facts import load_facts
+    from drafter.pipeline import WriteOptions, write_overview
+
+    facts = load_facts(facts_file)
+    settings = settings_from(model, base_url, concurrency=concurrency, max_rounds=max_rounds)
+    store.check_writable(output, force)
+    if settings.model.name == "offline" and not as_json:
+        err.print("[dim]model: offline (deterministic, no network); --model openai:<name> for an LLM[/dim]",
+                  soft_wrap=True)
+    with store.locked(output), _progress() as progress:
+        overview = write_overview(facts, settings.model,
+                                  WriteOptions(settings.concurrency, settings.max_rounds, progress))
+        markdown = store.save(output, overview)
+        if docx:
+            from drafter.render.docx import write_docx
+
+            write_docx(overview, output / "overview.docx")
+    failed = [s.key for s in overview.sections if s.state == "failed"]
+    if as_json:
+        out.print_json(json.dumps(_result_json(overview, output, markdown), ensure_ascii=False))
+    else:
+        _closing_summary(overview, output, markdown)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _result_json(overview: Overview, output: Path, markdown: str) -> dict[str, Any]:
+    return {
+        "output": str(output), "markdown": str(output / "overview.md"), "json": str(output / "overview.json"),
+        "sections": [{"key": s.key, "title": s.title, "state": s.state} for s in overview.sections],
+        "characters": len(markdown), "questions": [q.text for q in overview.questions],
+        "findings": [f.model_dump() for f in overview.findings], "rounds": overview.rounds,
+        "usage": {"calls": overview.usage.calls, "tokens": overview.usage.tokens,
+                  "estimated": overview.usage.estimated},
+    }
+
+
+def _closing_summary(overview: Overview, output: Path, markdown: str) -> None:
+    from drafter.document import PLACEHOLDER_RE
+
+    errors = sum(1 for f in overview.findings if f.severity == "error")
+    warnings = sum(1 for f in overview.findings if f.severity == "warning")
+    failed = [s.title for s in overview.sections if s.state == "failed"]
+    tokens = f"{overview.usage.tokens}{' (estimated)' if overview.usage.estimated else ''}"
+    err.print(f"[green]✓[/green] wrote {output / 'overview.md'} and overview.json")
+    err.print(f"  sections {len(overview.sections)} · characters {len(markdown)} · "
+              f"placeholders {len(PLACEHOLDER_RE.findall(markdown))} · questions {len(overview.questions)} · "
+              f"model calls {overview.usage.calls} · tokens {tokens}")
+    err.print(f"  critic: {errors} error(s), {warnings} warning(s) after {overview.rounds} revision round(s)")
+    for f in overview.findings:
+        if f.severity == "error":
+            err.print("  [red]✗[/red] " + escape(f"[{f.check}] {f.section or ''}: {f.message} — {f.evidence}"))
+    if failed:
+        err.print(f"  [red]failed sections: {', '.join(failed)}[/red] — rerun with --resume")
+    if overview.questions:
+        err.print("  questions for you:")
+        for q in overview.questions:
+            err.print(f"   • {q.text}")
+
+
+class _RichProgress:
+    """Progress per section on stderr."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 console=err, transient=True, disable=not err.is_terminal)
+        self.task: Any = None
+
+    def begin(self, stage: str, total: int) -> None:
+        if self.task is not None:
+            self.progress.remove_task(self.task)
+        self.task = self.progress.add_task(stage, total=total)
+
+    def step(self, label: str, ok: bool = True) -> None:
+        self.progress.update(self.task, advance=1, description=f"{'✓' if ok else '✗'} {label}")
+        if not ok:
+            err.print(f"[red]✗ {label} failed[/red]")
+
+    def __enter__(self) -> _RichProgress:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(None, None, None)
+
+
+def _progress() -> _RichProgress:
+    return _RichProgress()
+
+
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="overview.md, overview.json, a draft directory, or any Markdown "
+                                         "overview.", show_default=False)],
+    facts_file: Annotated[Path | None, typer.Option("--facts", "-f", help="Facts to check grounding and coverage "
+                                                    "against.", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: detected).",
+                                             show_default=False)] = None,
+) -> None:
+    """Critique any overview: SMART goals, coverage, grounding, language, repetition. Exit 1 on errors."""
+    from drafter.checking import check_file
+
+    report = check_file(file, facts_file, lang)
+    if as_json:
+        out.print_json(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        _print_report(report)
+    raise typer.Exit(1 if report.errors else 0)
+
+
+def _print_report(report: CheckReport) -> None:
+    from rich.table import Table
+
+    def mark(v: bool | None) -> str:
+        return "[dim]–[/dim]" if v is None else "[green]✓[/green]" if v else "[red]✗[/red]"
+
+    table = Table(title="Sections", show_lines=False)
+    for col in ("section", "present", "errors", "warnings"):
+        table.add_column(col)
+    for row in report.sections:
+        key = row["key"]
+        errs = sum(1 for f in report.findings if f.section == key and f.severity == "error")
+        warns = sum(1 for f in report.findings if f.section == key and f.severity == "warning")
+        table.add_row(f"{row['title']}", mark(row["present"]), str(errs) if errs else "", str(warns) if warns else "")
+    out.print(table)
+    if report.goals:
+        goals = Table(title="Goals (S M A R T)")
+        goals.add_column("goal", overflow="fold")
+        for dim in ("S", "M", "A", "R", "T"):
+            goals.add_column(dim, justify="center")
+        for g in report.goals:
+            s = g["smart"]
+            goals.add_row(g["text"], *(mark(s[k]) for k in ("specific", "measurable", "achievable", "relevant",
+                                                             "time_bound")))
+        out.print(goals)
+    for f in report.findings:
+        colour = {"error": "red", "warning": "yellow"}.get(f.severity, "dim")
+        line = f"[{colour}]{f.severity:7}[/{colour}] " + escape(f"[{f.check}] {f.section or '-'}: {f.message}")
+        out.print(line + (f"\n          {escape(f.evidence)}" if f.evidence else ""))
+    out.print(f"{report.errors} error(s), {report.warnings} warning(s)")
+
+
+@app.command()
+def sections(lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh") -> None:
+    """Print the section catalog (keys, titles, when included)."""
+    from rich.table import Table
+
+    from drafter.catalog import CATALOG
+
+    table = Table(title="Section catalog")
+    for col in ("key", "title", "included"):
+        table.add_column(col)
+    for s in CATALOG:
+        table.add_row(s.key, s.title(lang), "required" if s.required else "when facts exist")
+    out.print(table)
+
+
+def main() -> None:
+    """Console entry point; never shows a traceback (set DRAFTER_DEBUG=1 to see one)."""
+    try:
+        code = app(standalone_mode=False)
+    except click.exceptions.Abort:
+        err.print("[yellow]aborted[/yellow]")
+        code = 130
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, no locals, no traceback
+        if os.environ.get("DRAFTER_DEBUG"):
+            raise
+        err.print(f"[red]error:[/red] {type(exc).__name__}: {escape(str(exc))}")
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+from drafter import cli_more  # noqa: E402,F401  - registers the remaining commands on `app`

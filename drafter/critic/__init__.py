@@ -1,0 +1,7 @@
+"""The critic: deterministic checks (SMART, coverage, grounding, language, repetition) plus an optional LLM critic."""
+
+from __future__ import annotations
+
+from drafter.critic.report import CheckReport, check_document, review, score
+
+__all__ = ["CheckReport", "check_document", "review", "score"]

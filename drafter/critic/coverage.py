@@ -1,0 +1,87 @@
+"""Coverage: required sections present and non-empty, every fact used somewhere."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from drafter.catalog import CATALOG, spec
+from drafter.critic.grounding import figure_pool
+from drafter.document import Document, strip_placeholders
+from drafter.numbers import Figure, extract_figures, figures_match
+from drafter.schema import FactRecord, Finding
+
+_STOP = frozenset("的了和与及在对为是将把从到至等中上下其".split() + list("的了和与及在对为是将把从到至等中其"))
+_EN_STOP = frozenset("the a an and or of to in on for by with from at is are was were be this that its per "
+                     "our we will than into over under".split())
+
+
+def required_keys(selected: Sequence[str] | None) -> list[str]:
+    """Keys that must be present: the facts file's `sections:` override, else the catalog's required ones."""
+    if selected:
+        return list(selected)
+    return [s.key for s in CATALOG if s.required]
+
+
+def check_sections(doc: Document, required: Sequence[str]) -> list[Finding]:
+    """An error for each required section that is missing or empty."""
+    findings = []
+    for key in required:
+        title = spec(key).title(doc.lang)
+        section = doc.section(key)
+        if section is None:
+            msg = f"required section '{title}' is missing" if doc.lang == "en" else f"缺少必需章节“{title}”"
+            findings.append(Finding(check="coverage", severity="error", section=key, message=msg, evidence=title))
+        elif not strip_placeholders(section.text).strip():
+            msg = f"section '{title}' is empty" if doc.lang == "en" else f"章节“{title}”没有内容"
+            findings.append(Finding(check="coverage", severity="error", section=key, message=msg, evidence=title))
+    return findings
+
+
+def key_terms(text: str) -> list[str]:
+    """Content terms of a fact: CJK 2-grams (figures and stop characters removed) or English content words."""
+    bare = text
+    for fig in sorted(extract_figures(text), key=lambda f: -f.start):
+        bare = bare[:fig.start] + " " + bare[fig.end:]
+    terms: list[str] = []
+    for run in re.findall(r"[\u4e00-\u9fff]+", bare):
+        terms += [run[i:i + 2] for i in range(len(run) - 1) if not set(run[i:i + 2]) & _STOP]
+    terms += [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z\-]{2,}", bare) if w.lower() not in _EN_STOP]
+    return terms
+
+
+def fact_is_used(fact_text: str, doc_text: str, doc_figures: Sequence[Figure] | None = None) -> bool:
+    """A fact counts as used when all its figures and at least half of its key terms appear in the text."""
+    figs = extract_figures(fact_text)
+    doc_figs = doc_figures if doc_figures is not None else figure_pool([doc_text])
+    if not _figures_present(fact_text, doc_figs):
+        return False
+    terms = key_terms(fact_text)
+    if not terms:
+        return bool(figs) or fact_text.strip() in doc_text
+    lowered = doc_text.lower()
+    hits = sum(1 for t in terms if t in lowered)
+    return hits * 2 >= len(terms) if figs else hits * 3 >= len(terms) * 2
+
+
+def check_facts_used(doc: Document, facts: Sequence[FactRecord]) -> list[Finding]:
+    """An error for each fact that no part of the overview uses (cited by id, or its figures and terms appear)."""
+    cited: set[str] = set(doc.opening_fact_ids or set())
+    for s in doc.sections:
+        cited |= s.fact_ids or set()
+    text = strip_placeholders(doc.body_text())
+    doc_figs = figure_pool([text])
+    findings = []
+    for fact in facts:
+        if fact.id in cited and _figures_present(fact.text, doc_figs) or fact_is_used(fact.text, text, doc_figs):
+            continue
+        msg = f"fact {fact.id} is not used anywhere" if doc.lang == "en" else f"事实 {fact.id} 在概述中没有用到"
+        section = fact.section if fact.section != "summary" else None
+        findings.append(Finding(check="coverage", severity="error", section=section, message=msg,
+                                evidence=f"{fact.id}: {fact.text}"))
+    return findings
+
+
+def _figures_present(fact_text: str, doc_figs: Sequence[Figure]) -> bool:
+    """A cited fact is used only if its figures really appear (an id alone proves nothing)."""
+    return all(any(figures_match(f, d) for d in doc_figs) for f in extract_figures(fact_text))

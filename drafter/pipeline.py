@@ -1,0 +1,296 @@
+"""`write`: plan → draft sections concurrently → opening and summary → critic → revise → Overview."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+from pydantic import BaseModel
+
+from drafter import chains, critic
+from drafter.catalog import select_sections, spec
+from drafter.errors import DrafterError, InputError
+from drafter.facts import Facts
+from drafter.models import ModelSettings, make_model
+from drafter.render.markdown import title_for
+from drafter.schema import (
+    FactRecord,
+    Finding,
+    GoalsSection,
+    Opening,
+    Overview,
+    ProseSection,
+    Question,
+    Section,
+    SectionContent,
+    SectionVersion,
+    Usage,
+    UsageEntry,
+)
+
+
+class Progress(Protocol):
+    """Receives progress events (the CLI shows them with rich on stderr)."""
+
+    def begin(self, stage: str, total: int) -> None: ...  # noqa: D102
+
+    def step(self, label: str, ok: bool = True) -> None: ...  # noqa: D102
+
+
+class _Silent:
+    def begin(self, stage: str, total: int) -> None:
+        return None
+
+    def step(self, label: str, ok: bool = True) -> None:
+        return None
+
+
+@dataclass
+class WriteOptions:
+    """Knobs of a write run."""
+
+    concurrency: int = 8
+    max_rounds: int = 2
+    progress: Progress = field(default_factory=_Silent)
+
+
+def now() -> str:
+    """UTC timestamp for versions."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class _Runner:
+    """Runs chains against one model with a concurrency limit and a usage ledger."""
+
+    def __init__(self, model: BaseChatModel, settings: ModelSettings, lang: str, concurrency: int) -> None:
+        self.model = model
+        self.settings = settings
+        self.lang = lang
+        self.semaphore = asyncio.Semaphore(max(1, concurrency))
+        self.usage = Usage(estimated=settings.is_fake)
+
+    async def run(self, schema: type[BaseModel], messages: list[BaseMessage], section: str, stage: str,
+                  round_: int = 0) -> Any:
+        chain = chains.StructuredChain(self.model, schema, self.lang, _method(self.settings))
+        async with self.semaphore:
+            result = await chain.ainvoke(messages)
+        self.usage.entries.append(UsageEntry(section=section, stage=stage, round=round_, calls=result.calls,
+                                             input_tokens=result.input_tokens, output_tokens=result.output_tokens))
+        return result.value
+
+
+def _method(settings: ModelSettings) -> str:
+    return "tools" if settings.structured_output == "auto" else settings.structured_output
+
+
+def _clean_ids(content: Any, known: set[str]) -> Any:
+    """Drop fact ids the model made up (an id must name a real fact)."""
+    for item in _cited(content):
+        item.fact_ids = [i for i in dict.fromkeys(item.fact_ids) if i in known]
+    return content
+
+
+def _cited(content: Any) -> list[Any]:
+    items: list[Any] = list(getattr(content, "paragraphs", []))
+    items += list(getattr(content, "bullets", [])) + list(getattr(content, "goals", []))
+    items += list(getattr(content, "risks", []))
+    if isinstance(content, Opening):
+        items.append(content)
+    return items
+
+
+def goal_metrics(sections: list[Section]) -> list[str]:
+    """Metric names of the drafted goals, for the opening and summary."""
+    for s in sections:
+        if isinstance(s.content, GoalsSection):
+            return [g.metric for g in s.content.goals if g.metric]
+    return []
+
+
+def collect_questions(sections: list[Section]) -> list[Question]:
+    """Every question the sections ask the user, without repeats."""
+    seen: dict[str, Question] = {}
+    for s in sections:
+        if s.content is not None:
+            for q in s.content.questions:
+                seen.setdefault(q, Question(section=s.key, text=q))
+    return list(seen.values())
+
+
+async def _draft_section(runner: _Runner, facts: Facts, key: str, keys: list[str], known: set[str],
+                         revision: dict[str, Any] | None = None, round_: int = 0) -> SectionContent:
+    messages = chains.section_messages(facts, key, keys, revision)
+    value = await runner.run(chains.section_schema(key), messages, key, "revise" if revision else "draft", round_)
+    content: SectionContent = _clean_ids(value, known)
+    return content
+
+
+async def _draft_closing(runner: _Runner, facts: Facts, overview: Overview, known: set[str]) -> None:
+    """Opening and summary, drafted after the sections they describe (concurrently with each other)."""
+    keys = [s.key for s in overview.sections]
+    metrics = goal_metrics(overview.sections)
+    questions = [q.text for q in collect_questions(overview.sections)]
+    digests = [{"key": s.key, "title": s.title,
+                "fact_ids": sorted({i for item in _cited(s.content) for i in item.fact_ids})}
+               for s in overview.sections if s.content is not None and s.key != "summary"]
+    tasks = [runner.run(Opening, chains.opening_messages(facts, keys, metrics), "opening", "draft")]
+    if "summary" in keys:
+        tasks.append(runner.run(ProseSection, chains.summary_messages(facts, digests, metrics, questions),
+                                "summary", "draft"))
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    if isinstance(results[0], BaseException):
+        _reraise_unexpected(results[0])
+    else:
+        overview.opening = _clean_ids(results[0], known)
+    if len(results) > 1:
+        summary = overview.section("summary")
+        if isinstance(results[1], BaseException):
+            _reraise_unexpected(results[1])
+            summary.state, summary.error = "failed", str(results[1])
+        else:
+            _set_version(summary, _clean_ids(results[1], known), runner.settings.name, "draft")
+
+
+def _reraise_unexpected(exc: BaseException) -> None:
+    if isinstance(exc, DrafterError | asyncio.CancelledError | KeyboardInterrupt):
+        if not isinstance(exc, DrafterError):
+            raise exc
+        return
+    if type(exc).__module__.split(".")[0] in ("openai", "httpx", "langchain_core", "langchain_openai"):
+        return
+    raise exc
+
+
+def _set_version(section: Section, content: SectionContent, model: str, origin: str,
+                 instruction: str | None = None) -> SectionVersion:
+    version = SectionVersion(n=len(section.history) + 1, created=now(), model=model, origin=origin,  # type: ignore[arg-type]
+                             instruction=instruction, content=content)
+    section.history.append(version)
+    section.content, section.state, section.error = content, "ok", None
+    return version
+
+
+def new_overview(facts: Facts, model_name: str) -> Overview:
+    """An empty overview for `facts` with the planned sections."""
+    file = facts.file
+    keys = select_sections(facts.sections_with_facts(), file.sections)
+    stamp = now()
+    return Overview(
+        title=title_for(file.company, file.period, file.language), company=file.company, period=file.period,
+        language=file.language, model=model_name, created=stamp, updated=stamp, facts_path=facts.path,
+        facts_digest=facts.digest, facts=[FactRecord(id=f.id, section=f.section, text=f.text) for f in facts.items],
+        strategy=list(file.strategy), sections_override=list(file.sections) if file.sections else None,
+        sections=[Section(key=k, title=spec(k).title(file.language)) for k in keys],
+    )
+
+
+async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOptions,
+                         model: BaseChatModel | None = None, resume: Overview | None = None) -> Overview:
+    """Draft every section, then the opening and summary, then critique and revise."""
+    model = model or make_model(settings)
+    runner = _Runner(model, settings, facts.language, options.concurrency)
+    overview = resume or new_overview(facts, settings.name)
+    known = {f.id for f in facts.items}
+    keys = [s.key for s in overview.sections]
+    todo = [s for s in overview.sections if s.key != "summary" and (s.content is None or s.state == "failed")]
+    options.progress.begin("draft", len(todo) + 2)
+
+    async def one(section: Section) -> None:
+        try:
+            content = await _draft_section(runner, facts, section.key, keys, known)
+        except Exception as exc:  # noqa: BLE001 - a failed section is saved as failed; the others are kept
+            _reraise_unexpected(exc)
+            section.state, section.error = "failed", str(exc)[:500]
+            options.progress.step(section.title, ok=False)
+            return
+        _set_version(section, content, settings.name, "draft")
+        options.progress.step(section.title)
+
+    await asyncio.gather(*(one(s) for s in todo))
+    await _draft_closing(runner, facts, overview, known)
+    options.progress.step("opening / summary")
+    await _critique_loop(runner, facts, overview, options, known)
+    overview.questions = collect_questions(overview.sections)
+    overview.usage.entries += runner.usage.entries
+    overview.usage.estimated = runner.usage.estimated
+    overview.updated = now()
+    return overview
+
+
+def _errors_by_section(findings: list[Finding]) -> dict[str, list[Finding]]:
+    out: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.severity == "error" and f.section:
+            out.setdefault(f.section, []).append(f)
+    return out
+
+
+async def _critique_loop(runner: _Runner, facts: Facts, overview: Overview, options: WriteOptions,
+                         known: set[str]) -> None:
+    """Redraft sections with error findings, at most max_rounds times; keep each section's best version."""
+    findings = critic.review(overview, facts)
+    keys = [s.key for s in overview.sections]
+    for round_ in range(1, options.max_rounds + 1):
+        errors = _errors_by_section(findings)
+        targets = [s for s in overview.sections if s.key in errors and s.content is not None]
+        if not targets:
+            break
+        options.progress.begin(f"revise round {round_}", len(targets))
+        before = {s.key: len(errors[s.key]) for s in targets}
+
+        async def redo(section: Section, round_: int = round_) -> None:
+            assert section.content is not None
+            revision = {"previous": section.content.model_dump(mode="json"),
+                        "critique": [f"[{f.check}] {f.message} {f.evidence}".strip() for f in errors[section.key]]}
+            try:
+                content = await _draft_section(runner, facts, section.key, keys, known, revision, round_)
+            except Exception as exc:  # noqa: BLE001 - keep the previous version
+                _reraise_unexpected(exc)
+                options.progress.step(section.title, ok=False)
+                return
+            previous = section.content
+            _set_version(section, content, runner.settings.name, "critique")
+            after = len(_errors_by_section(critic.review(overview, facts)).get(section.key, []))
+            if after >= before[section.key]:
+                section.content = previous  # not better: keep the best version, history keeps both
+            options.progress.step(section.title)
+
+        await asyncio.gather(*(redo(s) for s in targets))
+        overview.rounds = round_
+        new_findings = critic.review(overview, facts)
+        improved = critic.score(new_findings) < critic.score(findings)
+        findings = new_findings
+        if not improved:
+            break
+    overview.findings = findings
+    _mark_status(overview)
+
+
+def _mark_status(overview: Overview) -> None:
+    by_section: dict[str, set[str]] = {}
+    for f in overview.findings:
+        if f.section:
+            by_section.setdefault(f.section, set()).add(f.severity)
+    for s in overview.sections:
+        if s.history and s.content is not None:
+            sev = by_section.get(s.key, set())
+            status = "errors" if "error" in sev else "warnings" if "warning" in sev else "clean"
+            for v in s.history:
+                if v.content == s.content:
+                    v.status = status  # type: ignore[assignment]
+
+
+def write_overview(facts: Facts, settings: ModelSettings, options: WriteOptions | None = None,
+                   model: BaseChatModel | None = None, resume: Overview | None = None) -> Overview:
+    """Synchronous entry point used by the CLI, tests and evals."""
+    if options is not None and options.max_rounds < 0:
+        raise InputError("--max-rounds must be 0 or more.")
+    return asyncio.run(draft_overview(facts, settings, options or WriteOptions(), model, resume))
+
+
+Callback = Callable[[str], None]

@@ -1,0 +1,1 @@
+"""Renderers of a draft: Markdown (the document) and Word."""
