@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, ValidationError
 
 from drafter import prompts
@@ -16,6 +18,7 @@ from drafter.facts import Facts
 from drafter.schema import CONTENT_MODELS, Opening, ProseSection
 
 T = TypeVar("T", bound=BaseModel)
+Recorder = Callable[[list[BaseMessage], dict[str, Any], BaseModel], None]
 MAX_REASKS = 2
 _METHODS = {"json_schema": "json_schema", "tools": "function_calling", "json_mode": "json_mode"}
 
@@ -39,6 +42,7 @@ class StructuredChain(Generic[T]):
     schema: type[T]
     lang: str = "zh"
     method: str = "tools"
+    recorder: Recorder | None = None
     _runnable: Any = field(default=None, init=False, repr=False)
 
     def runnable(self) -> Any:
@@ -67,6 +71,8 @@ class StructuredChain(Generic[T]):
             if parsed is not None and error is None:
                 value = parsed if isinstance(parsed, self.schema) else self.schema.model_validate(parsed)
                 result = ChainResult(value, calls, in_tok, out_tok, attempt)
+                if self.recorder is not None:
+                    self.recorder(messages, convert_to_openai_tool(self.schema), value)
                 break
             last_error = _describe(error) if error else "the answer contained no structured output"
             reask = prompts.load("reask", self.lang).format(error=last_error)

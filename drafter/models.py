@@ -194,3 +194,21 @@ def _openai(settings: ModelSettings) -> BaseChatModel:
         max_retries=settings.max_retries,
         temperature=settings.temperature,
     )
+
+
+class Recorder:
+    """Stores each successful structured answer under `directory/<key>.json` for later replay (no secrets)."""
+
+    def __init__(self, model: str, directory: Path | None = None) -> None:
+        self.model = model
+        self.directory = directory or recordings_dir()
+        self.saved = 0
+
+    def __call__(self, messages: list[BaseMessage], tool: dict[str, Any], value: Any) -> None:
+        key = request_key(self.model, messages, tool)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        record = {"model": self.model, "schema": tool["function"]["name"],
+                  "response": value.model_dump(mode="json")}
+        (self.directory / f"{key}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n",
+                                                   encoding="utf-8")
+        self.saved += 1

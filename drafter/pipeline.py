@@ -57,6 +57,7 @@ class WriteOptions:
     concurrency: int = 8
     max_rounds: int = 2
     progress: Progress = field(default_factory=_Silent)
+    recorder: chains.Recorder | None = None
 
 
 def now() -> str:
@@ -67,8 +68,10 @@ def now() -> str:
 class _Runner:
     """Runs chains against one model with a concurrency limit and a usage ledger."""
 
-    def __init__(self, model: BaseChatModel, settings: ModelSettings, lang: str, concurrency: int) -> None:
+    def __init__(self, model: BaseChatModel, settings: ModelSettings, lang: str, concurrency: int,
+                 recorder: chains.Recorder | None = None) -> None:
         self.model = model
+        self.recorder = recorder
         self.settings = settings
         self.lang = lang
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
@@ -76,7 +79,7 @@ class _Runner:
 
     async def run(self, schema: type[BaseModel], messages: list[BaseMessage], section: str, stage: str,
                   round_: int = 0) -> Any:
-        chain = chains.StructuredChain(self.model, schema, self.lang, _method(self.settings))
+        chain = chains.StructuredChain(self.model, schema, self.lang, _method(self.settings), self.recorder)
         async with self.semaphore:
             result = await chain.ainvoke(messages)
         self.usage.entries.append(UsageEntry(section=section, stage=stage, round=round_, calls=result.calls,
@@ -193,7 +196,7 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
                          model: BaseChatModel | None = None, resume: Overview | None = None) -> Overview:
     """Draft every section, then the opening and summary, then critique and revise."""
     model = model or make_model(settings)
-    runner = _Runner(model, settings, facts.language, options.concurrency)
+    runner = _Runner(model, settings, facts.language, options.concurrency, options.recorder)
     overview = resume or new_overview(facts, settings.name)
     known = {f.id for f in facts.items}
     keys = [s.key for s in overview.sections]
