@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 import typer.core
 from rich.console import Console
 from rich.markup import escape
+from typer.exceptions import TyperException
 
 from drafter import __version__
 from drafter.errors import DrafterError
@@ -24,15 +24,15 @@ if TYPE_CHECKING:
 class _Group(typer.core.TyperGroup):
     """Turns DrafterError into one red line and its exit code, in the console and under CliRunner alike."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except DrafterError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")
-            raise click.exceptions.Exit(exc.exit_code) from None
+            raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err.print("[yellow]interrupted — the draft on disk is as it was before this step[/yellow]")
-            raise click.exceptions.Exit(130) from None
+            raise typer.Exit(130) from None
 
 
 app = typer.Typer(
@@ -42,7 +42,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
 
 
@@ -253,11 +253,15 @@ def main() -> None:
     """Console entry point; never shows a traceback (set DRAFTER_DEBUG=1 to see one)."""
     try:
         code = app(standalone_mode=False)
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("[yellow]aborted[/yellow]")
         code = 130
-    except click.exceptions.ClickException as exc:
-        exc.show()
+    except TyperException as exc:  # usage errors: typer prints them with a hint
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err.print(f"[red]error:[/red] {escape(exc.format_message())}")
         code = exc.exit_code
     except Exception as exc:  # noqa: BLE001 - last resort: one line, no locals, no traceback
         if os.environ.get("DRAFTER_DEBUG"):

@@ -258,9 +258,9 @@ def _goals(payload: Payload) -> dict[str, Any]:
         goals.append(goal)
         questions += asked
     paragraphs = [lead]
-    if not goals:
-        lead["text"] = g["empty_lead"] + ("" if lang == "zh" else " ") + phrases(lang)["placeholder"].format(
-            what=g["empty"])
+    if not goals:  # one goal item awaiting the user, so the goal list is never silently empty
+        lead["text"] = g["empty_lead"]
+        goals.append({"statement": phrases(lang)["placeholder"].format(what=g["empty"]), "fact_ids": []})
         questions.append(g["question_empty"])
     paragraphs += _weave(other, lang, "goals")
     paragraphs.append({"text": g["track"], "fact_ids": []})
