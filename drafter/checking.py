@@ -18,7 +18,7 @@ def check_file(path: Path, facts_path: Path | None = None, lang: str | None = No
         if lang is None:
             doc.lang = facts.language
         return check_document(
-            doc, [FactRecord(id=f.id, section=f.section, text=f.text) for f in facts.items],
+            doc, facts.records(),
             facts.source_texts(), facts.file.strategy, facts.file.sections,
             [facts.file.company, *(f.text for f in facts.items)],
         )

@@ -271,4 +271,4 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-from drafter import cli_more  # noqa: E402,F401  - registers the remaining commands on `app`
+from drafter import cli_revise  # noqa: E402,F401  - registers revise/history/undo/edit on `app`

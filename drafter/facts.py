@@ -8,13 +8,16 @@ import json
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from drafter.catalog import SECTION_KEYS, route_fact
 from drafter.errors import InputError
+
+if TYPE_CHECKING:
+    from drafter.schema import FactRecord
 
 MAX_FACTS_BYTES = 512 * 1024
 SECTION_LIST_KEYS = tuple(k for k in SECTION_KEYS if k not in ("goals", "summary"))
@@ -128,6 +131,12 @@ class Facts(BaseModel):
     def sections_with_facts(self) -> set[str]:
         """Keys that have at least one fact."""
         return {f.section for f in self.items}
+
+    def records(self) -> list[FactRecord]:
+        """The facts as stored in a draft."""
+        from drafter.schema import FactRecord
+
+        return [FactRecord(id=f.id, section=f.section, text=f.text, source=f.source, goal=f.goal) for f in self.items]
 
     def source_texts(self) -> list[str]:
         """All text a figure may legitimately come from (metadata and facts)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -19,7 +20,6 @@ from drafter.facts import Facts
 from drafter.models import ModelSettings, make_model
 from drafter.render.markdown import title_for
 from drafter.schema import (
-    FactRecord,
     Finding,
     GoalsSection,
     Opening,
@@ -62,10 +62,10 @@ class WriteOptions:
 
 def now() -> str:
     """UTC timestamp for versions."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class _Runner:
+class Runner:
     """Runs chains against one model with a concurrency limit and a usage ledger."""
 
     def __init__(self, model: BaseChatModel, settings: ModelSettings, lang: str, concurrency: int,
@@ -79,6 +79,7 @@ class _Runner:
 
     async def run(self, schema: type[BaseModel], messages: list[BaseMessage], section: str, stage: str,
                   round_: int = 0) -> Any:
+        """Run one typed chain and record its usage."""
         chain = chains.StructuredChain(self.model, schema, self.lang, _method(self.settings), self.recorder)
         async with self.semaphore:
             result = await chain.ainvoke(messages)
@@ -91,14 +92,14 @@ def _method(settings: ModelSettings) -> str:
     return "tools" if settings.structured_output == "auto" else settings.structured_output
 
 
-def _clean_ids(content: Any, known: set[str]) -> Any:
+def clean_ids(content: Any, known: set[str]) -> Any:
     """Drop fact ids the model made up (an id must name a real fact)."""
-    for item in _cited(content):
+    for item in cited(content):
         item.fact_ids = [i for i in dict.fromkeys(item.fact_ids) if i in known]
     return content
 
 
-def _cited(content: Any) -> list[Any]:
+def cited(content: Any) -> list[Any]:
     items: list[Any] = list(getattr(content, "paragraphs", []))
     items += list(getattr(content, "bullets", [])) + list(getattr(content, "goals", []))
     items += list(getattr(content, "risks", []))
@@ -125,21 +126,21 @@ def collect_questions(sections: list[Section]) -> list[Question]:
     return list(seen.values())
 
 
-async def _draft_section(runner: _Runner, facts: Facts, key: str, keys: list[str], known: set[str],
+async def _draft_section(runner: Runner, facts: Facts, key: str, keys: list[str], known: set[str],
                          revision: dict[str, Any] | None = None, round_: int = 0) -> SectionContent:
     messages = chains.section_messages(facts, key, keys, revision)
     value = await runner.run(chains.section_schema(key), messages, key, "revise" if revision else "draft", round_)
-    content: SectionContent = _clean_ids(value, known)
+    content: SectionContent = clean_ids(value, known)
     return content
 
 
-async def _draft_closing(runner: _Runner, facts: Facts, overview: Overview, known: set[str]) -> None:
+async def draft_closing(runner: Runner, facts: Facts, overview: Overview, known: set[str]) -> None:
     """Opening and summary, drafted after the sections they describe (concurrently with each other)."""
     keys = [s.key for s in overview.sections]
     metrics = goal_metrics(overview.sections)
     questions = [q.text for q in collect_questions(overview.sections)]
     digests = [{"key": s.key, "title": s.title,
-                "fact_ids": sorted({i for item in _cited(s.content) for i in item.fact_ids})}
+                "fact_ids": sorted({i for item in cited(s.content) for i in item.fact_ids})}
                for s in overview.sections if s.content is not None and s.key != "summary"]
     tasks = [runner.run(Opening, chains.opening_messages(facts, keys, metrics), "opening", "draft")]
     if "summary" in keys:
@@ -149,14 +150,14 @@ async def _draft_closing(runner: _Runner, facts: Facts, overview: Overview, know
     if isinstance(results[0], BaseException):
         _reraise_unexpected(results[0])
     else:
-        overview.opening = _clean_ids(results[0], known)
+        overview.opening = clean_ids(results[0], known)
     if len(results) > 1:
         summary = overview.section("summary")
         if isinstance(results[1], BaseException):
             _reraise_unexpected(results[1])
             summary.state, summary.error = "failed", str(results[1])
         else:
-            _set_version(summary, _clean_ids(results[1], known), runner.settings.name, "draft")
+            set_version(summary, clean_ids(results[1], known), runner.settings.name, "draft")
 
 
 def _reraise_unexpected(exc: BaseException) -> None:
@@ -169,13 +170,19 @@ def _reraise_unexpected(exc: BaseException) -> None:
     raise exc
 
 
-def _set_version(section: Section, content: SectionContent, model: str, origin: str,
+def set_version(section: Section, content: SectionContent, model: str, origin: str,
                  instruction: str | None = None) -> SectionVersion:
-    version = SectionVersion(n=len(section.history) + 1, created=now(), model=model, origin=origin,  # type: ignore[arg-type]
-                             instruction=instruction, content=content)
+    """Append a version and make it current (its parent is the version it replaces)."""
+    version = SectionVersion(n=len(section.history) + 1, parent=section.current, created=now(), model=model,
+                             origin=origin, instruction=instruction, content=content)  # type: ignore[arg-type]
     section.history.append(version)
-    section.content, section.state, section.error = content, "ok", None
+    make_current(section, version)
     return version
+
+
+def make_current(section: Section, version: SectionVersion) -> None:
+    """Point the section at one of its versions."""
+    section.content, section.current, section.state, section.error = version.content, version.n, "ok", None
 
 
 def new_overview(facts: Facts, model_name: str) -> Overview:
@@ -185,8 +192,9 @@ def new_overview(facts: Facts, model_name: str) -> Overview:
     stamp = now()
     return Overview(
         title=title_for(file.company, file.period, file.language), company=file.company, period=file.period,
-        language=file.language, model=model_name, created=stamp, updated=stamp, facts_path=facts.path,
-        facts_digest=facts.digest, facts=[FactRecord(id=f.id, section=f.section, text=f.text) for f in facts.items],
+        language=file.language, model=model_name, created=stamp, updated=stamp,
+        facts_path=str(Path(facts.path).resolve()),
+        facts_digest=facts.digest, facts=facts.records(),
         strategy=list(file.strategy), sections_override=list(file.sections) if file.sections else None,
         sections=[Section(key=k, title=spec(k).title(file.language)) for k in keys],
     )
@@ -196,7 +204,7 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
                          model: BaseChatModel | None = None, resume: Overview | None = None) -> Overview:
     """Draft every section, then the opening and summary, then critique and revise."""
     model = model or make_model(settings)
-    runner = _Runner(model, settings, facts.language, options.concurrency, options.recorder)
+    runner = Runner(model, settings, facts.language, options.concurrency, options.recorder)
     overview = resume or new_overview(facts, settings.name)
     known = {f.id for f in facts.items}
     keys = [s.key for s in overview.sections]
@@ -211,11 +219,11 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
             section.state, section.error = "failed", str(exc)[:500]
             options.progress.step(section.title, ok=False)
             return
-        _set_version(section, content, settings.name, "draft")
+        set_version(section, content, settings.name, "draft")
         options.progress.step(section.title)
 
     await asyncio.gather(*(one(s) for s in todo))
-    await _draft_closing(runner, facts, overview, known)
+    await draft_closing(runner, facts, overview, known)
     options.progress.step("opening / summary")
     await _critique_loop(runner, facts, overview, options, known)
     overview.questions = collect_questions(overview.sections)
@@ -233,7 +241,7 @@ def _errors_by_section(findings: list[Finding]) -> dict[str, list[Finding]]:
     return out
 
 
-async def _critique_loop(runner: _Runner, facts: Facts, overview: Overview, options: WriteOptions,
+async def _critique_loop(runner: Runner, facts: Facts, overview: Overview, options: WriteOptions,
                          known: set[str]) -> None:
     """Redraft sections with error findings, at most max_rounds times; keep each section's best version."""
     findings = critic.review(overview, facts)
@@ -246,7 +254,8 @@ async def _critique_loop(runner: _Runner, facts: Facts, overview: Overview, opti
         options.progress.begin(f"revise round {round_}", len(targets))
         before = {s.key: len(errors[s.key]) for s in targets}
 
-        async def redo(section: Section, round_: int = round_) -> None:
+        async def redo(section: Section, round_: int = round_, errors: dict[str, list[Finding]] = errors,
+                       before: dict[str, int] = before) -> None:
             assert section.content is not None
             revision = {"previous": section.content.model_dump(mode="json"),
                         "critique": [f"[{f.check}] {f.message} {f.evidence}".strip() for f in errors[section.key]]}
@@ -256,11 +265,11 @@ async def _critique_loop(runner: _Runner, facts: Facts, overview: Overview, opti
                 _reraise_unexpected(exc)
                 options.progress.step(section.title, ok=False)
                 return
-            previous = section.content
-            _set_version(section, content, runner.settings.name, "critique")
+            previous = section.history[-1] if section.current is None else section.history[section.current - 1]
+            set_version(section, content, runner.settings.name, "critique")
             after = len(_errors_by_section(critic.review(overview, facts)).get(section.key, []))
             if after >= before[section.key]:
-                section.content = previous  # not better: keep the best version, history keeps both
+                make_current(section, previous)  # not better: keep the best version, history keeps both
             options.progress.step(section.title)
 
         await asyncio.gather(*(redo(s) for s in targets))
@@ -280,12 +289,10 @@ def _mark_status(overview: Overview) -> None:
         if f.section:
             by_section.setdefault(f.section, set()).add(f.severity)
     for s in overview.sections:
-        if s.history and s.content is not None:
+        if s.current is not None:
             sev = by_section.get(s.key, set())
             status = "errors" if "error" in sev else "warnings" if "warning" in sev else "clean"
-            for v in s.history:
-                if v.content == s.content:
-                    v.status = status  # type: ignore[assignment]
+            s.history[s.current - 1].status = status  # type: ignore[assignment]
 
 
 def write_overview(facts: Facts, settings: ModelSettings, options: WriteOptions | None = None,

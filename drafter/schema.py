@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from drafter.facts import GoalSpec
+
 FactIds = Annotated[
     list[str],
     Field(default_factory=list, description="Ids of the facts this text uses (F1, F2, …); empty when it uses none."),
@@ -113,6 +115,7 @@ class SectionVersion(_Model):
     """One stored version of a section."""
 
     n: int
+    parent: int | None = Field(None, description="The version that was current when this one was made.")
     created: str
     model: str
     instruction: str | None = None
@@ -127,6 +130,7 @@ class Section(_Model):
     key: str
     title: str
     state: Literal["ok", "failed", "stale"] = "ok"
+    current: int | None = Field(None, description="Number of the current version in history.")
     content: SectionContent | None = None
     error: str | None = None
     history: list[SectionVersion] = Field(default_factory=list)
@@ -174,6 +178,8 @@ class FactRecord(_Model):
     id: str
     section: str
     text: str
+    source: str = "facts"
+    goal: GoalSpec | None = None
 
 
 class Overview(_Model):

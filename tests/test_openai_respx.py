@@ -40,6 +40,7 @@ class FakeServer:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.headers: list[httpx.Headers] = []
+        self.suffix = ""  # appended to the first paragraph, to make an answer differ from the offline one
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
@@ -48,7 +49,10 @@ class FakeServer:
         name = body["tools"][0]["function"]["name"]
         payload = extract_data(body["messages"][-1]["content"])
         assert payload is not None
-        return httpx.Response(200, json=completion(name, draft(payload, name)))
+        args = draft(payload, name)
+        if self.suffix and "paragraphs" in args:
+            args["paragraphs"][0]["text"] += self.suffix
+        return httpx.Response(200, json=completion(name, args))
 
 
 @pytest.fixture
@@ -103,3 +107,24 @@ def test_missing_key_is_a_clear_error(coffee: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "OPENAI_API_KEY is not set" in result.output
     assert not (tmp_path / "d" / "overview.md").exists()
+
+
+def test_revise_through_openai_changes_only_the_target(server: FakeServer, coffee: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from drafter.cli import app
+
+    out = tmp_path / "d"
+    assert CliRunner().invoke(app, ["write", str(coffee), "-o", str(out)]).exit_code == 0
+    before = json.loads((out / "overview.json").read_text(encoding="utf-8"))["sections"]
+    server.suffix = "各项风险的应对由对应部门负责人牵头。"
+    result = CliRunner().invoke(app, ["revise", str(out), "risks", "-i", "补充应对责任人", "-m", "openai:test-model",
+                                      "--base-url", BASE, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert len(server.requests) == 1, "one model call for one section"
+    sent = server.requests[0]["messages"][-1]["content"]
+    assert "补充应对责任人" in sent and '"previous"' in sent
+    after = json.loads((out / "overview.json").read_text(encoding="utf-8"))["sections"]
+    changed = [a["key"] for a, b in zip(after, before, strict=True) if a != b]
+    assert changed == ["risks"]
+    assert after[5]["history"][-1]["model"] == "openai:test-model"

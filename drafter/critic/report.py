@@ -127,7 +127,7 @@ def _section_rows(doc: Document, required: Sequence[str]) -> list[dict[str, Any]
 def review(overview: Overview, facts: Facts) -> list[Finding]:
     """The critic's findings for a drafter overview against its facts."""
     report = check_document(
-        from_overview(overview), facts=[FactRecord(id=f.id, section=f.section, text=f.text) for f in facts.items],
+        from_overview(overview), facts=facts.records(),
         source_texts=facts.source_texts(), strategy=facts.file.strategy, selected=facts.file.sections,
         names=[facts.file.company, *(f.text for f in facts.items)],
     )

@@ -1,0 +1,246 @@
+"""Revising one section: propose (one model call + critic), accept as a new version, history, undo, hand edits."""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from drafter import chains, critic
+from drafter.catalog import spec
+from drafter.document import PLACEHOLDER_RE
+from drafter.errors import InputError
+from drafter.facts import Facts, FactsFile, load_facts
+from drafter.models import ModelSettings, make_model
+from drafter.offline import parse_goal_text
+from drafter.pipeline import (
+    Runner,
+    clean_ids,
+    collect_questions,
+    goal_metrics,
+    make_current,
+    now,
+    set_version,
+)
+from drafter.render.markdown import section_body
+from drafter.schema import (
+    Bullet,
+    Finding,
+    Goal,
+    GoalsSection,
+    Overview,
+    Paragraph,
+    ProseSection,
+    Risk,
+    RisksSection,
+    Section,
+    SectionContent,
+)
+
+
+@dataclass
+class Proposal:
+    """A redrafted section waiting for accept / reject / edit."""
+
+    key: str
+    content: SectionContent
+    before: str
+    after: str
+    findings: list[Finding]
+    calls: int
+    note: str = ""
+
+    @property
+    def changed(self) -> bool:
+        """True when the text differs from the current version."""
+        return self.before != self.after
+
+
+def facts_for(overview: Overview) -> Facts:
+    """The draft's facts: the facts file when it still matches, else the record kept in overview.json."""
+    if overview.facts_path and Path(overview.facts_path).is_file():
+        try:
+            facts = load_facts(overview.facts_path)
+        except InputError:
+            facts = None
+        if facts is not None and facts.digest == overview.facts_digest:
+            return facts
+    from drafter.facts import Fact
+
+    file = FactsFile(company=overview.company, period=overview.period, language=overview.language,
+                     strategy=overview.strategy, sections=overview.sections_override)
+    items = [Fact(id=f.id, source=f.source, section=f.section, text=f.text, goal=f.goal) for f in overview.facts]
+    return Facts(path=overview.facts_path or "overview.json", file=file, items=items, digest=overview.facts_digest)
+
+
+def find_section(overview: Overview, key: str) -> Section:
+    """The section with `key`, or an InputError listing the keys there are."""
+    try:
+        return overview.section(key)
+    except KeyError:
+        keys = ", ".join(s.key for s in overview.sections)
+        raise InputError(f"no section '{key}' in this draft; sections: {keys}.") from None
+
+
+def section_findings(overview: Overview, facts: Facts, key: str) -> list[Finding]:
+    """The critic's findings for one section."""
+    return [f for f in critic.review(overview, facts) if f.section == key]
+
+
+def status_of(findings: list[Finding]) -> str:
+    """clean / warnings / errors."""
+    severities = {f.severity for f in findings}
+    return "errors" if "error" in severities else "warnings" if "warning" in severities else "clean"
+
+
+def propose(overview: Overview, key: str, instruction: str | None, settings: ModelSettings,
+            model: Any = None) -> Proposal:
+    """Redraft one section against its critique and the instruction (one model call), then check it."""
+    section = find_section(overview, key)
+    facts = facts_for(overview)
+    lang = overview.language
+    current = section.content
+    critique = [f"[{f.check}] {f.message} {f.evidence}".strip() for f in overview.findings
+                if f.section == key and f.severity in ("error", "warning")]
+    revision = {"previous": current.model_dump(mode="json") if current else None, "critique": critique,
+                "instruction": instruction}
+    keys = [s.key for s in overview.sections]
+    runner = Runner(model or make_model(settings), settings, lang, 1)
+    known = {f.id for f in facts.items}
+    if key == "summary":
+        messages = chains.summary_messages(facts, _digests(overview), goal_metrics(overview.sections),
+                                           [q.text for q in collect_questions(overview.sections)])
+        schema: type[Any] = ProseSection
+    else:
+        messages = chains.section_messages(facts, key, keys, revision)
+        schema = chains.section_schema(key)
+    content = clean_ids(asyncio.run(runner.run(schema, messages, key, "revise")), known)
+    note = ""
+    if instruction and settings.is_fake:
+        note = ("The offline model cannot follow free-text instructions; the section was redrafted against its "
+                "critique instead. Use --model openai:<name> to apply the instruction, or `drafter edit`."
+                if lang == "en" else
+                "离线模型无法执行自由文本的修改要求，已按审校意见重新起草本节；如需按要求修改，请使用 "
+                "--model openai:<模型名>，或用 drafter edit 手动编辑。")
+    trial = overview.model_copy(deep=True)
+    trial.section(key).content = content
+    findings = section_findings(trial, facts, key)
+    before = section_body(current, lang) if current else ""
+    return Proposal(key, content, before, section_body(content, lang), findings,
+                    sum(e.calls for e in runner.usage.entries), note)
+
+
+def _digests(overview: Overview) -> list[dict[str, Any]]:
+    from drafter.pipeline import cited
+
+    return [{"key": s.key, "title": s.title, "fact_ids": sorted({i for it in cited(s.content) for i in it.fact_ids})}
+            for s in overview.sections if s.content is not None and s.key != "summary"]
+
+
+def _dependents(overview: Overview) -> tuple[Any, ...]:
+    """What the opening and summary are drafted from; when it changes they become stale."""
+    return (tuple(goal_metrics(overview.sections)), tuple(q.text for q in collect_questions(overview.sections)),
+            tuple(tuple(d["fact_ids"]) for d in _digests(overview)))
+
+
+def accept(overview: Overview, key: str, content: SectionContent, model: str, instruction: str | None,
+           origin: str = "revise") -> None:
+    """Store `content` as the section's new current version; mark opening/summary stale when affected."""
+    facts = facts_for(overview)
+    section = find_section(overview, key)
+    before = _dependents(overview)
+    version = set_version(section, content, model, origin, instruction)
+    if key != "summary" and _dependents(overview) != before:
+        overview.opening_stale = True
+        if any(s.key == "summary" for s in overview.sections):
+            overview.section("summary").state = "stale"
+    if key == "summary":
+        section.state = "ok"
+    overview.findings = critic.review(overview, facts)
+    overview.questions = collect_questions(overview.sections)
+    version.status = status_of([f for f in overview.findings if f.section == key])  # type: ignore[assignment]
+    overview.updated = now()
+
+
+def refresh_summary(overview: Overview, settings: ModelSettings, model: Any = None) -> int:
+    """Redraft the opening and the summary from the current sections (two model calls); returns calls."""
+    from drafter.pipeline import draft_closing
+
+    facts = facts_for(overview)
+    runner = Runner(model or make_model(settings), settings, overview.language, 2)
+    asyncio.run(draft_closing(runner, facts, overview, {f.id for f in facts.items}))
+    overview.opening_stale = False
+    for s in overview.sections:
+        if s.key == "summary" and s.state == "stale":
+            s.state = "ok"
+    overview.findings = critic.review(overview, facts)
+    overview.usage.entries += runner.usage.entries
+    overview.updated = now()
+    return sum(e.calls for e in runner.usage.entries)
+
+
+def undo(overview: Overview, key: str) -> int:
+    """Make the version that preceded the current one current again (history is kept); returns its number."""
+    section = find_section(overview, key)
+    current = section.history[section.current - 1] if section.current else None
+    if current is None or current.parent is None:
+        raise InputError(f"section '{key}' has no earlier version to restore.")
+    make_current(section, section.history[current.parent - 1])
+    overview.findings = critic.review(overview, facts_for(overview))
+    overview.questions = collect_questions(overview.sections)
+    overview.updated = now()
+    return current.parent
+
+
+def diff(before: str, after: str, before_name: str = "current", after_name: str = "proposed") -> list[str]:
+    """Unified diff lines of a section's Markdown."""
+    return list(difflib.unified_diff(before.splitlines(), after.splitlines(), before_name, after_name, lineterm="",
+                                     n=1))
+
+
+def parse_section_markdown(text: str, key: str, facts: Facts) -> SectionContent:
+    """Turn a hand-edited section body back into its model; fact ids are re-derived from the text."""
+    from drafter.critic.coverage import fact_is_used
+
+    lang = facts.language
+    own = facts.for_section(key) + [f for f in facts.items if f.section != key]
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    if not blocks:
+        raise InputError("the edited section is empty; nothing was saved.")
+
+    def ids(fragment: str) -> list[str]:
+        return [f.id for f in own if fact_is_used(f.text, fragment)]
+
+    paragraphs: list[Paragraph] = []
+    items: list[str] = []
+    for block in blocks:
+        lines = block.splitlines()
+        if all(re.match(r"^\s*[-*+]\s+", ln) for ln in lines):
+            items += [re.sub(r"^\s*[-*+]\s+", "", ln).strip() for ln in lines]
+        else:
+            paragraphs.append(Paragraph(text=" ".join(ln.strip() for ln in lines) if lang == "en" else
+                                        "".join(ln.strip() for ln in lines), fact_ids=ids(block)))
+    kind = spec(key).kind
+    questions = [m for m in PLACEHOLDER_RE.findall(text)]
+    if kind == "goals":
+        goals = []
+        for item in items:
+            fields = parse_goal_text(item)
+            goals.append(Goal(statement=item, metric=fields["metric"], baseline=fields["baseline"],
+                              target=fields["target"], deadline=fields["deadline"], fact_ids=ids(item)))
+        return GoalsSection(paragraphs=paragraphs or [Paragraph(text="", fact_ids=[])], goals=goals,
+                            questions=questions)
+    if kind == "risks":
+        risks = []
+        for item in items:
+            desc, _, response = re.split(r"(应对[:：]|Response:\s*)", item, maxsplit=1) + ["", ""] \
+                if re.search(r"应对[:：]|Response:", item) else (item, "", "")
+            risks.append(Risk(description=desc.strip().rstrip("。.").strip(), response=response.strip(),
+                              fact_ids=ids(item)))
+        return RisksSection(paragraphs=paragraphs or [Paragraph(text="", fact_ids=[])], risks=risks,
+                            questions=questions)
+    return ProseSection(paragraphs=paragraphs, bullets=[Bullet(text=i, fact_ids=ids(i)) for i in items],
+                        questions=questions)

@@ -1,0 +1,166 @@
+"""Revising one section: non-interactive and interactive paths, reject, undo, edit, locking, interruption."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.messages import BaseMessage
+from typer.testing import CliRunner
+
+from drafter import revise, store
+from drafter.cli import app
+from drafter.models import FakeToolChatModel
+
+runner = CliRunner()
+
+
+class Rewriter(FakeToolChatModel):
+    """A model that follows instructions by appending them to the lead paragraph (offline drafter underneath)."""
+
+    counter: Any = None
+
+    def answer(self, messages: list[BaseMessage], tool: dict[str, Any]) -> dict[str, Any]:
+        args = super().answer(messages, tool)
+        if "paragraphs" in args:
+            n = next(self.counter) if self.counter is not None else 0
+            args["paragraphs"][0]["text"] += f"（第{'一二三四五六七八九'[n % 9]}次修订）"
+        return args
+
+
+@pytest.fixture
+def draft(coffee: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "draft"
+    assert runner.invoke(app, ["write", str(coffee), "-o", str(out)]).exit_code == 0
+    return out
+
+
+@pytest.fixture
+def rewriter(monkeypatch: pytest.MonkeyPatch) -> Rewriter:
+    model = Rewriter(counter=itertools.count())
+    monkeypatch.setattr(revise, "make_model", lambda settings: model)
+    return model
+
+
+def sections_json(directory: Path) -> dict[str, Any]:
+    data = json.loads((directory / "overview.json").read_text(encoding="utf-8"))
+    return {s["key"]: s["content"] for s in data["sections"]}
+
+
+def test_revise_yes_changes_only_that_section(draft: Path, rewriter: Rewriter) -> None:
+    before = sections_json(draft)
+    result = runner.invoke(app, ["revise", str(draft), "team", "-i", "更简洁", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "第一次修订" in result.output and "+" in result.output  # the diff is shown
+    after = sections_json(draft)
+    assert after["team"] != before["team"]
+    assert {k: v for k, v in after.items() if k != "team"} == {k: v for k, v in before.items() if k != "team"}
+    assert "第一次修订" in (draft / "overview.md").read_text(encoding="utf-8")
+    hist = runner.invoke(app, ["history", str(draft), "team"])
+    assert "更简洁" in hist.output and "revise" in hist.output
+
+
+def test_reject_leaves_the_draft_byte_for_byte(draft: Path, rewriter: Rewriter) -> None:
+    md, js = (draft / "overview.md").read_bytes(), (draft / "overview.json").read_bytes()
+    result = runner.invoke(app, ["revise", str(draft), "data", "-i", "加一句"], input="r\n")
+    assert result.exit_code == 0 and "rejected" in result.output
+    assert (draft / "overview.md").read_bytes() == md and (draft / "overview.json").read_bytes() == js
+
+
+def test_undo_after_several_revisions_restores_bytes(draft: Path, rewriter: Rewriter) -> None:
+    md0 = (draft / "overview.md").read_bytes()
+    assert runner.invoke(app, ["revise", str(draft), "processes", "--yes"]).exit_code == 0
+    md1 = (draft / "overview.md").read_bytes()
+    assert runner.invoke(app, ["revise", str(draft), "processes", "--yes"]).exit_code == 0
+    md2 = (draft / "overview.md").read_bytes()
+    assert len({md0, md1, md2}) == 3
+    assert runner.invoke(app, ["undo", str(draft), "processes"]).exit_code == 0
+    assert (draft / "overview.md").read_bytes() == md1
+    assert runner.invoke(app, ["undo", str(draft), "processes"]).exit_code == 0
+    assert (draft / "overview.md").read_bytes() == md0
+    result = runner.invoke(app, ["undo", str(draft), "processes"])
+    assert result.exit_code == 2 and "no earlier version" in result.output
+    history = json.loads((draft / "overview.json").read_text(encoding="utf-8"))["sections"][1]["history"]
+    assert [v["n"] for v in history] == [1, 2, 3], "undo never drops an accepted version"
+
+
+def test_interactive_loop(draft: Path, rewriter: Rewriter) -> None:
+    # pick section 3 by number, give an instruction, accept; then pick 'data', reject; quit.
+    result = runner.invoke(app, ["revise", str(draft)], input="3\n写得更具体\na\ndata\n\nr\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "status" in result.output and "saved team v2" in result.output and "rejected" in result.output
+    content = sections_json(draft)
+    assert "第一次修订" in json.dumps(content["team"], ensure_ascii=False)
+    assert "修订" not in json.dumps(content["data"], ensure_ascii=False)
+
+
+def test_summary_marked_stale_and_refreshed(draft: Path, rewriter: Rewriter) -> None:
+    overview = store.load(draft)
+    current = overview.section("goals").content
+    assert current is not None
+    goals = current.model_copy(deep=True)
+    goals.goals = goals.goals[:1]  # type: ignore[union-attr]  # dropping goals changes what the opening and summary describe
+    revise.accept(overview, "goals", goals, "hand", None, "edit")
+    assert overview.opening_stale and overview.section("summary").state == "stale"
+    store.save(draft, overview)
+    result = runner.invoke(app, ["revise", str(draft), "--refresh-summary"])
+    assert result.exit_code == 0 and "refreshed" in result.output
+    refreshed = store.load(draft)
+    assert not refreshed.opening_stale and refreshed.section("summary").state == "ok"
+
+
+def test_second_writer_gets_a_clear_error(draft: Path, rewriter: Rewriter) -> None:
+    md = (draft / "overview.md").read_bytes()
+    with store.locked(draft):
+        result = runner.invoke(app, ["revise", str(draft), "team", "--yes"])
+    assert result.exit_code == 1 and "another drafter process" in result.output
+    assert (draft / "overview.md").read_bytes() == md
+    assert not (draft / store.LOCK).exists()
+
+
+def test_interrupted_revise_leaves_the_draft_as_before(draft: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Interrupting(FakeToolChatModel):
+        def answer(self, messages: list[BaseMessage], tool: dict[str, Any]) -> dict[str, Any]:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(revise, "make_model", lambda settings: Interrupting())
+    md, js = (draft / "overview.md").read_bytes(), (draft / "overview.json").read_bytes()
+    result = runner.invoke(app, ["revise", str(draft), "team", "-i", "x", "--yes"])
+    assert result.exit_code == 130 and "interrupted" in result.output
+    assert (draft / "overview.md").read_bytes() == md and (draft / "overview.json").read_bytes() == js
+    assert not (draft / store.LOCK).exists()
+
+
+def test_offline_says_it_cannot_follow_free_text(draft: Path) -> None:
+    result = runner.invoke(app, ["revise", str(draft), "goals", "-i", "拆成季度里程碑", "--yes"])
+    assert result.exit_code == 0
+    assert "离线模型无法执行自由文本的修改要求" in result.output
+
+
+def test_edit_parses_hand_text_back(draft: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = tmp_path / "ed.py"
+    script.write_text("import sys\np=sys.argv[1]\nt=open(p,encoding='utf-8').read()\n"
+                      "open(p,'w',encoding='utf-8').write(t.replace('员工380人','员工380人（含兼职）')"
+                      "+'\\n\\n- 新增一条要点：店长每周参加区域经营例会\\n')\n", encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    result = runner.invoke(app, ["edit", str(draft), "team"])
+    assert result.exit_code == 0, result.output
+    overview = store.load(draft)
+    team = overview.section("team")
+    assert team.current == 2 and team.history[-1].origin == "edit"
+    md = (draft / "overview.md").read_text(encoding="utf-8")
+    assert "员工380人（含兼职）" in md and "- 新增一条要点" in md
+    facts_by_text = {f.text: f.id for f in overview.facts}
+    cited = {i for p in team.content.paragraphs for i in p.fact_ids}  # type: ignore[union-attr]
+    assert facts_by_text["华东地区42家门店，员工380人"] in cited
+
+
+def test_unknown_section_and_missing_draft(draft: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["revise", str(draft), "budget", "--yes"])
+    assert result.exit_code == 2 and "no section 'budget'" in result.output
+    result = runner.invoke(app, ["history", str(tmp_path / "nope"), "goals"])
+    assert result.exit_code == 2 and "no overview.json" in result.output
