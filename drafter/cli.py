@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 class _Group(typer.core.TyperGroup):
     """Turns DrafterError into one red line and its exit code, in the console and under CliRunner alike."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except DrafterError as exc:
@@ -40,7 +40,7 @@ app = typer.Typer(
     help="Draft, check and revise a grounded 运营工作概述 (operations work overview) from a facts file.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
@@ -84,8 +84,21 @@ def write(
     max_rounds: Annotated[int | None, typer.Option("--max-rounds", min=0, max=10,
                                                    help="Critique→revise rounds [default: 2].")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing draft.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Keep the draft's finished sections; redraft only "
+                                         "missing or failed ones.")] = False,
     docx: Annotated[bool, typer.Option("--docx", help="Also write overview.docx.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON result instead of the summary.")] = False,
+    structured_output: Annotated[str | None, typer.Option(
+        "--structured-output", help="auto | json_schema | tools | json_mode [default: auto].",
+        show_default=False)] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds per request [default: 120].",
+                                                  show_default=False)] = None,
+    max_retries: Annotated[int | None, typer.Option("--max-retries", min=0, help="SDK retries on 429/5xx/timeouts "
+                                                    "[default: 2].", show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")] = False,
+    budget_tokens: Annotated[int | None, typer.Option("--budget-tokens", min=1, help="Stop cleanly after this many "
+                                                      "tokens, keeping what is done.", show_default=False)] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each model call on stderr.")] = False,
 ) -> None:
     """Draft an overview from FACTS_FILE into a draft directory (overview.md + overview.json)."""
     from drafter import store
@@ -93,14 +106,22 @@ def write(
     from drafter.pipeline import WriteOptions, write_overview
 
     facts = load_facts(facts_file)
-    settings = settings_from(model, base_url, concurrency=concurrency, max_rounds=max_rounds)
-    store.check_writable(output, force)
+    settings = settings_from(model, base_url, concurrency=concurrency, max_rounds=max_rounds,
+                             structured_output=structured_output, timeout=timeout, max_retries=max_retries)
+    previous = _resumable(output, facts.digest) if resume else None
+    if previous is None:
+        store.check_writable(output, force)
     if settings.model.name == "offline" and not as_json:
-        err.print("[dim]model: offline (deterministic, no network); --model openai:<name> for an LLM[/dim]",
-                  soft_wrap=True)
+        err.print("[dim]model: offline (deterministic, no network); --model openai:<name> for an LLM[/dim]")
+    log = (lambda text: err.print(f"[dim]{escape(text)}[/dim]")) if verbose else None
     with store.locked(output), _progress() as progress:
-        overview = write_overview(facts, settings.model,
-                                  WriteOptions(settings.concurrency, settings.max_rounds, progress))
+        options = WriteOptions(settings.concurrency, settings.max_rounds, progress, use_cache=not no_cache,
+                               budget_tokens=budget_tokens, log=log)
+        try:
+            overview = write_overview(facts, settings.model, options, resume=previous)
+        except KeyboardInterrupt:
+            _save_partial(output, options)
+            raise
         markdown = store.save(output, overview)
         if docx:
             from drafter.render.docx import write_docx
@@ -110,9 +131,37 @@ def write(
     if as_json:
         out.print_json(json.dumps(_result_json(overview, output, markdown), ensure_ascii=False))
     else:
-        _closing_summary(overview, output, markdown)
+        _closing_summary(overview, output, markdown, settings.prices)
     if failed:
         raise typer.Exit(1)
+
+
+def _resumable(output: Path, digest: str) -> Overview | None:
+    """The draft to resume, checked against the facts (a draft of other facts is not resumed)."""
+    from drafter import store
+    from drafter.errors import InputError
+
+    if not (output / store.OVERVIEW_JSON).is_file():
+        return None
+    previous = store.load(output)
+    if previous.facts_digest != digest:
+        raise InputError(f"{output}: the draft was written from different facts; use --force to start over.")
+    return previous
+
+
+def _save_partial(output: Path, options: Any) -> None:
+    """Ctrl-C: keep the finished sections so `--resume` can continue."""
+    from drafter import store
+
+    partial = getattr(options, "partial", None)
+    if partial is None or not any(s.content is not None for s in partial.sections):
+        return
+    for s in partial.sections:
+        if s.content is None:
+            s.state, s.error = "failed", "interrupted"
+    store.save(output, partial)
+    done = sum(1 for s in partial.sections if s.content is not None)
+    err.print(f"[yellow]kept {done} finished section(s) in {output}; continue with --resume[/yellow]")
 
 
 def _result_json(overview: Overview, output: Path, markdown: str) -> dict[str, Any]:
@@ -122,17 +171,25 @@ def _result_json(overview: Overview, output: Path, markdown: str) -> dict[str, A
         "characters": len(markdown), "questions": [q.text for q in overview.questions],
         "findings": [f.model_dump() for f in overview.findings], "rounds": overview.rounds,
         "usage": {"calls": overview.usage.calls, "tokens": overview.usage.tokens,
-                  "estimated": overview.usage.estimated},
+                  "estimated": overview.usage.estimated,
+                  "cached": sum(1 for e in overview.usage.entries if e.cached)},
     }
 
 
-def _closing_summary(overview: Overview, output: Path, markdown: str) -> None:
+def _closing_summary(overview: Overview, output: Path, markdown: str,
+                     prices: dict[str, dict[str, float]] | None = None) -> None:
     from drafter.document import PLACEHOLDER_RE
 
     errors = sum(1 for f in overview.findings if f.severity == "error")
     warnings = sum(1 for f in overview.findings if f.severity == "warning")
     failed = [s.title for s in overview.sections if s.state == "failed"]
     tokens = f"{overview.usage.tokens}{' (estimated)' if overview.usage.estimated else ''}"
+    cost = overview.usage.cost((prices or {}).get(overview.model))
+    cached = sum(1 for e in overview.usage.entries if e.cached)
+    if cached:
+        tokens += f" · cached answers {cached}"
+    if cost is not None:
+        tokens += f" · cost {cost:.4f}"
     err.print(f"[green]✓[/green] wrote {output / 'overview.md'} and overview.json")
     err.print(f"  sections {len(overview.sections)} · characters {len(markdown)} · "
               f"placeholders {len(PLACEHOLDER_RE.findall(markdown))} · questions {len(overview.questions)} · "
@@ -271,4 +328,4 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-from drafter import cli_revise  # noqa: E402,F401  - registers revise/history/undo/edit on `app`
+from drafter import cli_export, cli_revise  # noqa: E402,F401  - register export/init/config, revise/history/undo/edit

@@ -12,7 +12,8 @@ from drafter.errors import InputError
 from drafter.models import STRUCTURED_MODES, ModelSettings, parse_model_name
 
 CONFIG_NAME = "drafter.toml"
-_KEYS = {"model", "base_url", "language", "concurrency", "max_rounds", "timeout", "max_retries", "structured_output"}
+_KEYS = {"model", "base_url", "language", "concurrency", "max_rounds", "timeout", "max_retries", "structured_output",
+         "prices"}
 _ENV = {"model": "DRAFTER_MODEL", "base_url": "OPENAI_BASE_URL", "concurrency": "DRAFTER_CONCURRENCY",
         "max_rounds": "DRAFTER_MAX_ROUNDS", "language": "DRAFTER_LANGUAGE"}
 DEFAULTS: dict[str, Any] = {"model": "offline", "base_url": None, "language": "zh", "concurrency": 8,
@@ -29,6 +30,7 @@ class Settings:
     language: str
     sources: dict[str, str] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
+    prices: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def config_paths() -> list[Path]:
@@ -49,8 +51,9 @@ def read_config() -> tuple[dict[str, Any], Path | None]:
             if unknown:
                 raise InputError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; "
                                  f"known: {', '.join(sorted(_KEYS))}.")
-            if "api_key" in data:
-                raise InputError(f"{path}: do not store api_key here; export OPENAI_API_KEY instead.")
+            if "api_key" in data and (path.stat().st_mode & 0o077):
+                raise InputError(f"{path}: holds api_key but is readable by others; run `chmod 600 {path}` "
+                                 "or use the OPENAI_API_KEY environment variable.")
             return data, path
     return {}, None
 
@@ -82,7 +85,18 @@ def resolve_settings(**options: Any) -> Settings:
         raise InputError(f"structured_output must be one of {', '.join(STRUCTURED_MODES)}.")
     model = ModelSettings(name=parse_model_name(str(values["model"])), base_url=values["base_url"],
                           timeout=timeout, max_retries=retries, structured_output=values["structured_output"])
-    return Settings(model, concurrency, max_rounds, str(values["language"]), sources, values)
+    prices = config.get("prices") or {}
+    if not isinstance(prices, dict) or not all(isinstance(v, dict) for v in prices.values()):
+        raise InputError(f"{path}: prices must be tables like [prices.\"openai:gpt-4o-mini\"] input = 0.15 "
+                         "output = 0.6 (per million tokens).")
+    return Settings(model, concurrency, max_rounds, str(values["language"]), sources, values, prices)
+
+
+def config_api_key() -> str | None:
+    """The api_key of a 0600 config file, read when used."""
+    data, _ = read_config()
+    key = data.get("api_key")
+    return str(key) if key else None
 
 
 def with_model(settings: Settings, **changes: Any) -> Settings:

@@ -224,7 +224,9 @@ def _number(file: FactsFile, lines: dict[tuple[Any, ...], int]) -> list[Fact]:
     return items
 
 
-_GOAL_RE = re.compile(r"(目标|计划|力争|争取|提升[到至]|提高[到至]|降[低至][到至]?|达到|\btarget\b|\bgoal\b|\baim\b)", re.I)
+_GOAL_RE = re.compile(
+    r"(目标|计划|力争|争取|提升[到至]|提高[到至]|降[低至][到至]?|达到|\btarget\b|\bgoal\b|\baim\b)", re.I
+)
 
 
 def _looks_like_goal(text: str) -> bool:
@@ -259,7 +261,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 None, None, "aliases (*name) are not allowed in a facts file; write the value out", event.start_mark
             )

@@ -37,6 +37,7 @@ class ModelSettings:
     max_retries: int = 2
     structured_output: str = "auto"
     temperature: float = 0.2
+    max_tokens: int = 4096
 
     @property
     def kind(self) -> str:
@@ -166,21 +167,23 @@ class MockChatModel(FakeToolChatModel):
         return super().answer(messages, tool)
 
 
-def make_model(settings: ModelSettings) -> BaseChatModel:
+def make_model(settings: ModelSettings, api_key: str | None = None) -> BaseChatModel:
     """Build the chat model for `settings`; secrets are read here, when used, and never stored."""
     if settings.kind == "offline":
         return FakeToolChatModel(label="offline")
     if settings.kind == "mock":
         latency = float(os.environ.get("DRAFTER_MOCK_LATENCY") or 0)
         return MockChatModel(latency=latency, replay_as=settings.name.partition(":")[2] or "mock")
-    return _openai(settings)
+    return _openai(settings, api_key)
 
 
-def _openai(settings: ModelSettings) -> BaseChatModel:
+def _openai(settings: ModelSettings, api_key: str | None) -> BaseChatModel:
     from langchain_openai import ChatOpenAI  # imported lazily: the offline path never pays for it
 
+    from drafter.config import config_api_key
+
     base_url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or None
-    key = os.environ.get("OPENAI_API_KEY")
+    key = api_key or os.environ.get("OPENAI_API_KEY") or config_api_key()
     if not key and not base_url:
         raise InputError(
             "OPENAI_API_KEY is not set. Export it, or point --base-url/OPENAI_BASE_URL at an OpenAI-compatible "
@@ -193,6 +196,7 @@ def _openai(settings: ModelSettings) -> BaseChatModel:
         timeout=settings.timeout,
         max_retries=settings.max_retries,
         temperature=settings.temperature,
+        max_tokens=settings.max_tokens,
     )
 
 

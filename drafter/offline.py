@@ -275,7 +275,7 @@ def _metrics(payload: Payload, lang: str) -> str:
 def join_list(items: list[str], lang: str) -> str:
     """a、b、c  /  a, b and c."""
     if lang != "en" or len(items) < 2:
-        return phrases(lang)["list_sep"].join(items)
+        return str(phrases(lang)["list_sep"]).join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 

@@ -58,6 +58,10 @@ class WriteOptions:
     max_rounds: int = 2
     progress: Progress = field(default_factory=_Silent)
     recorder: chains.Recorder | None = None
+    use_cache: bool = True
+    budget_tokens: int | None = None
+    log: Callable[[str], None] | None = None
+    partial: Overview | None = None  # the overview being drafted, so an interrupted run can keep what is done
 
 
 def now() -> str:
@@ -66,30 +70,45 @@ def now() -> str:
 
 
 class Runner:
-    """Runs chains against one model with a concurrency limit and a usage ledger."""
+    """Runs chains against one model with a concurrency limit, shared call context and a usage ledger."""
 
     def __init__(self, model: BaseChatModel, settings: ModelSettings, lang: str, concurrency: int,
-                 recorder: chains.Recorder | None = None) -> None:
+                 context: chains.CallContext | None = None) -> None:
         self.model = model
-        self.recorder = recorder
         self.settings = settings
         self.lang = lang
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
+        self.context = context or call_context(settings)
         self.usage = Usage(estimated=settings.is_fake)
 
     async def run(self, schema: type[BaseModel], messages: list[BaseMessage], section: str, stage: str,
                   round_: int = 0) -> Any:
         """Run one typed chain and record its usage."""
-        chain = chains.StructuredChain(self.model, schema, self.lang, _method(self.settings), self.recorder)
+        chain = chains.StructuredChain(self.model, schema, self.lang, self.context)
         async with self.semaphore:
             result = await chain.ainvoke(messages)
         self.usage.entries.append(UsageEntry(section=section, stage=stage, round=round_, calls=result.calls,
-                                             input_tokens=result.input_tokens, output_tokens=result.output_tokens))
+                                             input_tokens=result.input_tokens, output_tokens=result.output_tokens,
+                                             cached=result.cached))
         return result.value
 
 
-def _method(settings: ModelSettings) -> str:
-    return "tools" if settings.structured_output == "auto" else settings.structured_output
+def call_context(settings: ModelSettings, options: WriteOptions | None = None) -> chains.CallContext:
+    """The per-run call context: endpoint identity, structured-output mode, cache (real models only), budget."""
+    from drafter.structured import Budget
+
+    options = options or WriteOptions(use_cache=False)
+    cache = None
+    if options.use_cache and not settings.is_fake:
+        from drafter.cache import ResponseCache
+
+        cache = ResponseCache()
+    mode = settings.structured_output if not settings.is_fake else "tools"
+    return chains.CallContext(
+        model_name=settings.name, base_url=settings.base_url, structured_output=mode, cache=cache,
+        budget=Budget(options.budget_tokens), recorder=options.recorder, log=options.log,
+        params={"temperature": settings.temperature, "max_tokens": settings.max_tokens},
+    )
 
 
 def clean_ids(content: Any, known: set[str]) -> Any:
@@ -174,7 +193,7 @@ def set_version(section: Section, content: SectionContent, model: str, origin: s
                  instruction: str | None = None) -> SectionVersion:
     """Append a version and make it current (its parent is the version it replaces)."""
     version = SectionVersion(n=len(section.history) + 1, parent=section.current, created=now(), model=model,
-                             origin=origin, instruction=instruction, content=content)  # type: ignore[arg-type]
+                             origin=origin, instruction=instruction, content=content)
     section.history.append(version)
     make_current(section, version)
     return version
@@ -204,8 +223,9 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
                          model: BaseChatModel | None = None, resume: Overview | None = None) -> Overview:
     """Draft every section, then the opening and summary, then critique and revise."""
     model = model or make_model(settings)
-    runner = Runner(model, settings, facts.language, options.concurrency, options.recorder)
+    runner = Runner(model, settings, facts.language, options.concurrency, call_context(settings, options))
     overview = resume or new_overview(facts, settings.name)
+    options.partial = overview
     known = {f.id for f in facts.items}
     keys = [s.key for s in overview.sections]
     todo = [s for s in overview.sections if s.key != "summary" and (s.content is None or s.state == "failed")]

@@ -171,6 +171,14 @@ class Usage(_Model):
         """Prompt plus completion tokens in total."""
         return sum(e.input_tokens + e.output_tokens for e in self.entries)
 
+    def cost(self, price: dict[str, float] | None) -> float | None:
+        """Cost from a price table entry {input, output} per million tokens; None without one."""
+        if not price:
+            return None
+        fresh = [e for e in self.entries if not e.cached]
+        return (sum(e.input_tokens for e in fresh) * float(price.get("input", 0))
+                + sum(e.output_tokens for e in fresh) * float(price.get("output", 0))) / 1e6
+
 
 class FactRecord(_Model):
     """A fact as stored in the draft."""

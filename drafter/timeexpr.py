@@ -67,12 +67,14 @@ def _valid(y: int | None, m: int | None, d: int | None) -> bool:
 
 
 _Y = rf"(?<![0-9A-Za-z.])(?P<y>[0-9]{{4}}|[{_CN_DIGITS}]{{4}})"
+_DAY = r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?"
+_EN_YEAR = r"\s*,?\s*(?P<y>[0-9]{4})\b"
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("mdy", re.compile(rf"\b(?P<mon>{_MON})\s*(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(?P<y>[0-9]{{4}})\b")),
-    ("dmy", re.compile(rf"\b(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})\s*,?\s*(?P<y>[0-9]{{4}})\b")),
-    ("my", re.compile(rf"\b(?P<mon>{_MON})\s*,?\s*(?P<y>[0-9]{{4}})\b")),
-    ("md", re.compile(rf"\b(?P<mon>{_MON})\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\b(?![0-9%.]|\s*(?:,\s*)?[0-9])")),
-    ("dm", re.compile(rf"\b(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})\b")),
+    ("mdy", re.compile(rf"\b(?P<mon>{_MON})\s*{_DAY}{_EN_YEAR}")),
+    ("dmy", re.compile(rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{_MON}){_EN_YEAR}")),
+    ("my", re.compile(rf"\b(?P<mon>{_MON}){_EN_YEAR}")),
+    ("md", re.compile(rf"\b(?P<mon>{_MON})\s+{_DAY}\b(?![0-9%.]|\s*(?:,\s*)?[0-9])")),
+    ("dm", re.compile(rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{_MON})\b")),
     ("iso", re.compile(r"(?<![0-9.])(?P<y>[0-9]{4})([-/.])(?P<m>[0-9]{1,2})\2(?P<d>[0-9]{1,2})(?![0-9])")),
     ("us", re.compile(r"(?<![0-9/])(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})/(?P<y>[0-9]{4})(?![0-9])")),
     ("fy", re.compile(r"(?<![A-Za-z])FY\s?'?(?P<y>[0-9]{4}|[0-9]{2})(?![0-9])")),
@@ -80,8 +82,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("q", re.compile(rf"{_Y}\s*年\s*(?:的\s*)?(?:第\s*)?(?P<q>[一二三四1-4])\s*季度")),
     ("q", re.compile(r"(?<![0-9A-Za-z])Q(?P<q>[1-4])\s*(?:of\s+)?(?:FY\s?)?'?(?P<y>[0-9]{4})(?![0-9])")),
     ("q", re.compile(r"(?<![0-9A-Za-z])Q(?P<q>[1-4])(?![0-9A-Za-z])")),
-    ("q", re.compile(rf"(?<![{_NUMERAL_CHARS}])(?:第\s*)?(?P<q>[一二三四1-4])\s*季度")),
-    ("q", re.compile(r"(?i)\b(?:the\s+)?(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
+    ("q", re.compile(rf"(?<![{_NUMERAL_CHARS}前])(?:第\s*)?(?P<q>[一二三四1-4])\s*季度")),
+    ("q", re.compile(r"(?i)\b(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
                      r"(?:\s+(?:of\s+)?(?P<y>[0-9]{4}))?\b")),
     ("ymd", re.compile(rf"{_Y}\s*年\s*(?P<m>[0-9]{{1,2}}|{_CN_MONTH})\s*月\s*(?:份\s*)?"
                        rf"(?:(?P<d>[0-9]{{1,2}}|{_CN_DAY})\s*[日号])?")),
@@ -132,6 +134,21 @@ def _to_span(name: str, m: re.Match[str]) -> DateSpan | None:
     return DateSpan(m.start(), m.end(), "date", (y, month, day), None)
 
 
+def dates_match(kind_a: str, a: DateTuple, kind_b: str, b: DateTuple) -> bool:
+    """True when two dates/years/quarters agree on every field both specify (and share at least one)."""
+    if "quarter" in (kind_a, kind_b) and "date" in (kind_a, kind_b):
+        (qy, qm, _), (dy, dm, _) = (a, b) if kind_a == "quarter" else (b, a)
+        if qm is not None and dm is not None and not qm <= dm < qm + 3:
+            return False
+        if qy is not None and dy is not None:
+            return qy == dy
+        return dm is not None
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
+    if "year" in (kind_a, kind_b):
+        pairs = pairs[:1]
+    return bool(pairs) and all(x == y for x, y in pairs)
+
+
 # ---- time expressions (for SMART "time-bound") --------------------------------------------------------
 
 _DUR_NUM = r"(?:[0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十百半]+)"
@@ -152,8 +169,6 @@ _EXTRA_PATTERNS = [
         r"(?:春节|元旦|国庆节?|中秋节?|端午节?|五一|双十一|双11|双十二|双12|618大促|618)(?:前|之前|期间|节前)",
         rf"(?:未来|接下来|今后|之后|此后)\s*{_DUR_NUM}\s*个?\s*(?:月|周|星期|天|日|年|季度|工作日|小时)",
         rf"{_DUR_NUM}\s*个?\s*(?:月|周|星期|天|日|年|季度|工作日|小时)(?:时间)?\s*(?:内|以内|之内)",
-        r"每(?:天|日|周|星期|双周|个?月|个?季度?|年|半年)",
-        r"按(?:日|周|月|季度?|年)",
         # en
         rf"(?i)\b(?:within|in|over|during)\s+(?:the\s+)?(?:next\s+|coming\s+|first\s+|following\s+)?{_EN_NUM}"
         rf"\s*[- ]\s*{_EN_UNIT}\b",
@@ -161,29 +176,29 @@ _EXTRA_PATTERNS = [
         r"(?i)\b(?:this|next|the\s+current|the\s+coming|current|the\s+next)\s+(?:fiscal\s+|financial\s+)?"
         r"(?:year|quarter|month|week|half|FY)\b",
         r"(?i)\b(?:year|quarter|month|week|half|period)[- ]end\b",
-        r"(?i)\bend[- ]of[- ](?:the[- ])?(?:fiscal[- ]|financial[- ]|calendar[- ])?(?:year|quarter|month|week|half"
-        r"|FY\s?[0-9]*|Q[1-4]|H[12])\b",
+        r"(?i)\bend[- ]of[- ](?:the[- ])?(?:fiscal[- ]|financial[- ]|calendar[- ])?"
+        r"(?:year|quarter|month|week|half|FY\s?[0-9]*|Q[1-4]|H[12])\b",
         r"(?i)\b(?:by|before|until|in|during|through|for)\s+(?:the\s+)?(?:end|start|beginning|middle)\s+of\b",
         r"\b(?:H[12]|[12]H)\s*'?(?:FY\s?)?(?:[0-9]{4}|[0-9]{2})\b",
         r"\b(?:H[12]|[12]H)\b",
         r"(?i)\b(?:first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+year|[0-9]{4}))?\b",
-        r"(?i)\b(?:monthly|weekly|quarterly|annually|yearly|daily|bi-?weekly|fortnightly)\b",
-        r"(?i)\b(?:every|each|per)\s+(?:day|week|month|quarter|year|fortnight)\b",
         r"(?i)\b(?:this|next)\s+year\b|\bYTD\b|\byear[- ]to[- ]date\b",
         rf"(?i)\b(?:by|before|until|in|from|through|during)\s+{_MON}(?![A-Za-z])",
-        r"(?<![0-9A-Za-z.,:/-])(?:19|20)[0-9]{2}(?![0-9.,%]|\s*(?:[万亿千百元人名家个位天月日号]|percent|per\s+cent))",
+        r"(?<![0-9A-Za-z.,:/-])(?:19|20)[0-9]{2}(?![0-9.%]|,[0-9]|\s*(?:[万亿千百元人名家个位天月日号]|percent|per\s+cent))",
     )
 ]
 _PREFIX = re.compile(
     r"(?:截至|截止(?:到|至)?|到|至|于|在|(?i:\bby|\bbefore|\buntil|\bno\s+later\s+than|\bnot\s+later\s+than"
     r"|\bthrough|\bending|\bas\s+of|\bin|\bduring))\s*$"
 )
-_SUFFIX = re.compile(r"\s*(?:底前|末前|底之前|末之前|前|之前|以前|底|末|初|中旬|上旬|下旬|中|内|以内|之内|结束前|止)")
+_SUFFIX = re.compile(
+    r"\s*(?:底前|末前|底之前|末之前|前|之前|以前|底|末|初|中旬|上旬|下旬|中|内|以内|之内|结束前|止)"
+)
 _RANGE_GAP = re.compile(r"^\s*(?:至|到|-|~|—|–|－|～|to|through|until)\s*$")
 
 
 def find_time_spans(norm: str) -> list[tuple[int, int]]:
-    """Find time expressions (dates, quarters, periods, deadlines, durations, recurrences) in normalised text."""
+    """Find time expressions (dates, quarters, periods, deadlines, bounded durations) in normalised text."""
     raw: list[tuple[int, int]] = [(s.start, s.end) for s in find_date_spans(norm)]
     for pattern in _EXTRA_PATTERNS:
         raw.extend((m.start(), m.end()) for m in pattern.finditer(norm))

@@ -21,38 +21,65 @@ BASE = "https://llm.example.test/v1"
 CANARY = "sk-canary-DO-NOT-LEAK-1234567890"
 
 
-def completion(name: str, args: dict[str, Any], finish: str = "tool_calls", usage: tuple[int, int] = (120, 80)
-               ) -> dict[str, Any]:
-    """A chat.completions response carrying one tool call."""
+def completion(name: str, args: dict[str, Any] | str, mode: str = "tools", finish: str | None = None,
+               usage: tuple[int, int] = (120, 80), refusal: str | None = None) -> dict[str, Any]:
+    """A chat.completions response: a tool call (tools) or JSON content (json_schema / json_mode)."""
+    arguments = args if isinstance(args, str) else json.dumps(args, ensure_ascii=False)
+    message: dict[str, Any] = {"role": "assistant", "content": None}
+    if refusal:
+        message["refusal"] = refusal
+    elif mode == "tools":
+        message["tool_calls"] = [{"id": "call_1", "type": "function",
+                                  "function": {"name": name, "arguments": arguments}}]
+    else:
+        message["content"] = arguments
     return {
         "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "test-model",
-        "choices": [{"index": 0, "finish_reason": finish, "message": {
-            "role": "assistant", "content": None,
-            "tool_calls": [{"id": "call_1", "type": "function",
-                            "function": {"name": name, "arguments": json.dumps(args, ensure_ascii=False)}}]}}],
+        "choices": [{"index": 0, "message": message,
+                     "finish_reason": finish or ("tool_calls" if mode == "tools" and not refusal else "stop")}],
         "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)},
     }
 
 
+def request_mode(body: dict[str, Any]) -> tuple[str, str]:
+    """(mode, schema name) of a structured-output request."""
+    if body.get("tools"):
+        return "tools", body["tools"][0]["function"]["name"]
+    fmt = body.get("response_format") or {}
+    if fmt.get("type") == "json_schema":
+        return "json_schema", fmt["json_schema"]["name"]
+    note = next(m["content"] for m in body["messages"] if m["role"] == "system" and "JSON Schema" in m["content"])
+    return "json_mode", json.loads(note.split("\n", 1)[1])["title"]
+
+
 class FakeServer:
-    """Answers each request like a model would: the offline drafter's content for the requested schema."""
+    """Answers like a model would (the offline drafter's content for the requested schema), or as scripted."""
 
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.headers: list[httpx.Headers] = []
         self.suffix = ""  # appended to the first paragraph, to make an answer differ from the offline one
+        self.script: list[Any] = []  # per request: None = answer normally, or a callable(body) -> Response
+        self.unsupported: set[str] = set()  # modes this server rejects with a 400
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         self.requests.append(body)
         self.headers.append(request.headers)
-        name = body["tools"][0]["function"]["name"]
-        payload = extract_data(body["messages"][-1]["content"])
-        assert payload is not None
+        mode, name = request_mode(body)
+        if mode in self.unsupported:
+            return httpx.Response(400, json={"error": {"message": f"{mode}: response_format/tools not supported",
+                                                       "type": "invalid_request_error"}})
+        step = self.script.pop(0) if self.script else None
+        if callable(step):
+            response: httpx.Response = step(body, mode, name)
+            return response
+        payload = extract_data(body["messages"][-1]["content"]) or next(
+            p for p in (extract_data(m["content"] or "") for m in reversed(body["messages"])) if p)
         args = draft(payload, name)
         if self.suffix and "paragraphs" in args:
             args["paragraphs"][0]["text"] += self.suffix
-        return httpx.Response(200, json=completion(name, args))
+        return httpx.Response(200, json=completion(name, args, mode))
 
 
 @pytest.fixture
@@ -71,10 +98,9 @@ def test_structured_request_parsed_and_usage_recorded(server: FakeServer, coffee
     assert len(server.requests) == len(overview.sections) + 1
     first = server.requests[0]
     assert first["model"] == "test-model"
-    tool = first["tools"][0]["function"]
-    assert tool["name"] in {"ProseSection", "GoalsSection", "RisksSection"}
-    assert "paragraphs" in tool["parameters"]["properties"], "the schema is sent with the request"
-    assert first["tool_choice"]["function"]["name"] == tool["name"]
+    schema = first["response_format"]["json_schema"]  # auto tries json_schema first
+    assert schema["name"] in {"ProseSection", "GoalsSection", "RisksSection"}
+    assert "paragraphs" in schema["schema"]["properties"], "the schema is sent with the request"
     assert first["messages"][0]["role"] == "system" and "<data>" in first["messages"][-1]["content"]
     assert server.headers[0]["authorization"] == f"Bearer {CANARY}"
     assert all(s.state == "ok" for s in overview.sections)

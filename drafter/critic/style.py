@@ -26,8 +26,8 @@ def drifted(sentence: str, lang: str, allowed: set[str], allowed_han: str) -> bo
         han = len(_HAN.findall(sentence))
         return len(words) >= 5 and len(words) > han / 2
     han_chars = [c for c in _HAN.findall(sentence) if c not in allowed_han]
-    words = len(_WORD.findall(sentence))
-    return len(han_chars) >= 4 and len(han_chars) > words
+    latin = len(_WORD.findall(sentence))
+    return len(han_chars) >= 4 and len(han_chars) > latin
 
 
 def check_language(doc: Document, names: Sequence[str] = ()) -> list[Finding]:
@@ -72,7 +72,7 @@ def check_repetition(doc: Document) -> list[Finding]:
         for para in s.paragraphs:
             if len(_norm(para)) >= 30:
                 grams = _bigrams(para)
-                for other_where, other_text, other_grams in paragraphs:
+                for other_where, _, other_grams in paragraphs:
                     if other_where != where and _jaccard(grams, other_grams) >= 0.8 and not any(
                             f.section == where and f.evidence in para for f in findings):
                         findings.append(Finding(check="repetition", severity="warning", section=where,

@@ -1,0 +1,194 @@
+"""Tests for drafter.critic.smart: rule-based SMART marks, time expressions and quantified targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from drafter.critic.smart import SmartMarks, find_time_expressions, has_quantified_target, judge_goal
+
+# (text, lang, specific, measurable, time_bound)
+GOALS: list[tuple[str, str, bool, bool, bool]] = [
+    ("2025年12月31日前会员复购率从28%提升到35%", "zh", True, True, True),
+    ("2025年第三季度线上渠道销售额达到1200万元", "zh", True, True, True),
+    ("截至6月30日，新注册会员突破两万人", "zh", True, True, True),
+    ("2025年Q3小程序订单占比提升5个百分点", "zh", True, True, True),
+    ("第四季度客单价提升三成", "zh", True, True, True),
+    ("2025年全年营销费用控制在八百万元以内", "zh", True, True, True),
+    ("下半年将仓储人效比提升到1:8", "zh", True, True, True),
+    ("全年退货率控制在百分之三以内", "zh", True, True, True),
+    ("到2025年底，私域社群用户规模扩大一倍", "zh", True, True, True),
+    ("三个月内上线3个新功能", "zh", True, True, True),
+    ("上半年新开两家门店", "zh", True, True, True),
+    ("三个月内将客服首次响应时长控制在30秒以内", "zh", True, True, True),
+    ("2025年10月至12月，外卖订单占比从22%提升至30%", "zh", True, True, True),
+    ("2026年上半年实现年度经常性收入翻一番", "zh", True, True, True),
+    ("人效比达到1:8", "zh", True, True, False),
+    ("新开一家门店", "zh", True, True, False),
+    ("继续保持95%的好评率", "zh", True, True, False),
+    ("外卖平台区域销量排名进入前三", "zh", True, True, False),
+    ("每月新增会员5000人", "zh", True, True, False),  # a cadence alone is not a period
+    ("2025年每月新增会员5000人", "zh", True, True, True),
+    ("尽快把差评率降到1%以下", "zh", True, True, False),
+    ("线上销售额同比增长20%", "zh", True, True, False),
+    ("上线会员小程序", "zh", True, False, False),  # a single deliverable without a count
+    ("2025年9月底前上线新版会员小程序", "zh", True, False, True),
+    ("三个月内完成仓库布局调整", "zh", True, False, True),  # 三个月 is the period, not a target
+    ("升级到CRM 3.0版本", "zh", True, False, False),
+    ("推动ISO 9001质量体系认证", "zh", True, False, False),
+    ("由3人小组负责优化配送路线", "zh", True, False, False),
+    ("提升外卖订单的准时率", "zh", True, False, False),
+    ("复购率目前为28%，需要提升", "zh", True, False, False),
+    ("团队目前有12人，要继续保持高效", "zh", False, False, False),
+    ("目前门店数量为42家，下一步要加强门店管理", "zh", False, False, False),
+    ("上季度销售额为960万元，本季度要争取更好的成绩", "zh", False, False, True),
+    # The labelled dev set treats 客户满意度 without a measure as a general quality, not a metric.
+    ("进一步提升客户满意度", "zh", False, False, False),
+    ("进一步提升客户满意度至90%", "zh", True, True, False),
+    ("大幅提升整体运营水平", "zh", False, False, False),
+    ("尽快改善服务质量", "zh", False, False, False),
+    ("下半年进一步提升客户满意度", "zh", False, False, True),
+    ("Raise the repeat purchase rate from 28% to 35% by December 31, 2025", "en", True, True, True),
+    ("Open 5 stores in Q3 2025", "en", True, True, True),
+    ("Open three new stores in H1 2026", "en", True, True, True),
+    ("Reduce warehouse picking errors by 40% within 90 days", "en", True, True, True),
+    ("Cut average ticket resolution time to under 4 hours by the end of Q3 2025", "en", True, True, True),
+    ("Reduce customer acquisition cost by fifteen percent by the end of FY2025", "en", True, True, True),
+    ("Cut the refund rate by a third this year", "en", True, True, True),
+    ("Reach a staffing ratio of 1:8 across stores", "en", True, True, False),
+    ("Halve the number of failed deliveries", "en", True, True, False),
+    ("Maintain 99.9% uptime", "en", True, True, False),
+    ("Launch the loyalty app within 90 days", "en", True, False, True),
+    ("Roll out the new ticketing system by March 31", "en", True, False, True),
+    ("Achieve SOC 2 Type II compliance by Q2 2026", "en", True, False, True),
+    ("A team of 4 will own the pricing page redesign", "en", True, False, False),
+    ("Churn is 4.2% at the moment and needs to come down", "en", True, False, False),
+    ("Improve customer satisfaction significantly", "en", False, False, False),
+    ("Improve significantly as soon as possible", "en", False, False, False),
+    ("Cut costs where possible going forward", "en", False, False, False),
+    ("We have 45 support agents today and want to keep morale high", "en", False, False, False),
+    ("Make the onboarding experience much better this quarter", "en", False, False, True),
+    ("Set up a weekly KPI review with regional managers", "en", True, False, False),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "specific", "measurable", "time_bound"), GOALS)
+def test_judge_goal_smt(text: str, lang: str, specific: bool, measurable: bool, time_bound: bool) -> None:
+    marks = judge_goal(text, lang)
+    assert (marks.specific, marks.measurable, marks.time_bound) == (specific, measurable, time_bound), marks
+
+
+TIME_EXPRESSIONS: list[tuple[str, list[str]]] = [
+    ("2025年12月31日前完成", ["2025年12月31日前"]),
+    ("2025年Q3完成", ["2025年Q3"]),
+    ("Q3 2025 launch", ["Q3 2025"]),
+    ("第四季度完成", ["第四季度"]),
+    ("上半年新开3家门店", ["上半年"]),
+    ("下半年提升", ["下半年"]),
+    ("年底前完成", ["年底前"]),
+    ("年末前完成", ["年末前"]),
+    ("月底前完成", ["月底前"]),
+    ("季度末完成", ["季度末"]),
+    ("截至6月30日，会员两万", ["截至6月30日"]),
+    ("三个月内上线", ["三个月内"]),
+    ("90天内上线", ["90天内"]),
+    ("本季度上线", ["本季度"]),
+    ("本月完成", ["本月"]),
+    ("本年度完成", ["本年度"]),
+    ("年内完成", ["年内"]),
+    ("今年完成", ["今年"]),
+    ("2025年10月至12月，占比提升", ["2025年10月至12月"]),
+    ("618大促期间GMV突破500万元", ["618大促期间"]),
+    ("by March 31 the app", ["by March 31"]),
+    ("by end of Q3", ["by end of Q3"]),
+    ("in Q3 2025", ["in Q3 2025"]),
+    ("within 90 days", ["within 90 days"]),
+    ("by year-end", ["by year-end"]),
+    ("H1 2026: add methods", ["H1 2026"]),
+    ("this quarter", ["this quarter"]),
+    ("by 2026", ["by 2026"]),
+    ("In 2026, take quality up", ["In 2026"]),
+]
+
+
+@pytest.mark.parametrize(("text", "surfaces"), TIME_EXPRESSIONS)
+def test_find_time_expressions(text: str, surfaces: list[str]) -> None:
+    found = find_time_expressions(text)
+    assert [surface for _, _, surface in found] == surfaces
+    for start, end, surface in found:
+        assert text[start:end] == surface
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["尽快完成", "下一步要加强管理", "持续优化", "近期推进", "每月召开例会", "每周发布3篇推文",
+     "同比增长20%", "as soon as possible", "going forward", "weekly review", "grow 20% year over year",
+     "团队12人", "5G门店"],
+)
+def test_not_time_expressions(text: str) -> None:
+    assert find_time_expressions(text) == []
+
+
+def test_time_expression_offsets_survive_full_width_text() -> None:
+    text = "力争２０２５年１２月３１日前完成"
+    [(start, end, surface)] = find_time_expressions(text)
+    assert surface == "２０２５年１２月３１日前" and text[start:end] == surface
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("复购率提升到35%", True),
+        ("客单价提高到百分之十五", True),
+        ("毛利率提高两个百分点", True),
+        ("会员数量翻番", True),
+        ("新增会员两万人", True),
+        ("费用不超过八百万元", True),
+        ("确保全年安全事故为零", True),
+        ("launch two self-service features", True),
+        ("increase average order value to $48", True),
+        ("团队目前有12人，要继续保持高效", False),
+        ("复购率目前为28%，需要提升", False),
+        ("2025年12月31日前完成", False),
+        ("三个月内完成", False),
+        ("Our average order value is $42", False),
+        ("Last quarter we shipped 18,000 orders", False),
+    ],
+)
+def test_has_quantified_target(text: str, expected: bool) -> None:
+    assert has_quantified_target(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("会员复购率从28%提升到35%", True),
+        ("复购率从28%提升5个百分点", True),
+        ("Reduce churn from 8% to 5%", True),
+        ("复购率提升到120%", False),
+        ("复购率从5%提升到60%", False),
+        ("门店数量从42家增加到500家", False),
+        ("销售额增长15%", None),
+        ("上线会员小程序", None),
+    ],
+)
+def test_achievable(text: str, expected: bool | None) -> None:
+    assert judge_goal(text).achievable is expected
+
+
+def test_relevant_needs_strategy_terms() -> None:
+    goal = "2025年12月31日前会员复购率从28%提升到35%"
+    assert judge_goal(goal).relevant is None
+    assert judge_goal(goal, strategy_terms=["以会员体系驱动复购"]).relevant is True
+    assert judge_goal(goal, strategy_terms=["提升品牌影响力"]).relevant is False
+    assert judge_goal("Cut churn to 5% by Q3", "en", ["Reduce churn and grow loyalty"]).relevant is True
+    assert judge_goal("Open 5 stores by Q3", "en", ["Improve customer retention"]).relevant is False
+
+
+def test_reasons_follow_language_and_false_marks() -> None:
+    zh = judge_goal("大幅提升整体运营水平", "zh", ["会员复购"])
+    assert zh == SmartMarks(False, False, None, False, False, zh.reasons)
+    assert len(zh.reasons) == 4 and "大幅" in zh.reasons[0] and "缺少完成时限" in zh.reasons
+    en = judge_goal("Improve significantly as soon as possible", "en")
+    assert all(reason.isascii() for reason in en.reasons) and len(en.reasons) == 3
+    assert judge_goal("2025年12月31日前会员复购率从28%提升到35%").reasons == ()
+    assert "只有现状数值，缺少目标值" in judge_goal("复购率目前为28%，需要提升").reasons
