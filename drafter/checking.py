@@ -7,7 +7,6 @@ from pathlib import Path
 from drafter.critic.report import CheckReport, check_document
 from drafter.document import load_document
 from drafter.facts import load_facts
-from drafter.schema import FactRecord
 
 
 def check_file(path: Path, facts_path: Path | None = None, lang: str | None = None) -> CheckReport:

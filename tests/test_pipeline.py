@@ -19,7 +19,7 @@ from drafter.facts import load_facts
 from drafter.models import FakeToolChatModel, ModelSettings
 from drafter.pipeline import WriteOptions, write_overview
 from drafter.render.markdown import render
-from drafter.schema import FactRecord, ProseSection
+from drafter.schema import ProseSection
 
 from .conftest import DATA, EXAMPLES
 
@@ -46,7 +46,7 @@ def test_offline_draft_has_the_seed_shape_and_invents_nothing(path: Path) -> Non
     assert [s.key for s in overview.sections] == [k for k in expected if k != "summary"] + ["summary"]
     # An independent read of the Markdown: grounded, every fact used, no error findings at all.
     doc = parse_markdown(md, lang)
-    report = check_document(doc, [FactRecord(id=f.id, section=f.section, text=f.text) for f in facts.items],
+    report = check_document(doc, facts.records(),
                             facts.source_texts(), facts.file.strategy, facts.file.sections, [facts.file.company])
     errors = [f for f in report.findings if f.severity == "error"]
     assert errors == []
