@@ -17,7 +17,7 @@ _ITEM_RE = re.compile(r"^\s*(?:[-*+•]|\d+[.)、]|[（(]\d+[)）]|[①-⑳])\s+
 _HEADING_RE = re.compile(
     r"^(?:#{1,6}\s+.+|(?:[一二三四五六七八九十]{1,3})、\s*\S.{0,40}|\d{1,2}[.、]\s*[A-Za-z\u4e00-\u9fff].{0,60})$"
 )
-_SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]|$)|[^.\n]+(?:\.(?=\s|$)|$)")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s+(?=\S)")
 
 
 @dataclass
@@ -70,7 +70,7 @@ def sentences(text: str) -> list[str]:
         line = _ITEM_RE.sub("", line).strip()
         if not line:
             continue
-        out += [s.strip() for s in _SENTENCE_RE.findall(line) if s.strip()]
+        out += [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
     return out
 
 

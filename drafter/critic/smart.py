@@ -69,7 +69,8 @@ _BASE_RE = re.compile(_BASELINE)
 _CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]\s*(?![0-9])")
 _SPECIAL_TARGET = re.compile(
     r"(?:新开|开设|新增|上线|推出|发布|完成|招聘|引入|开通|建成|落地|签约|举办|开展|召开|组织)了?"
-    r"一[个家项款套名位座间条场次期轮批]|翻一番|翻番|翻两番|翻倍|减半|零(?:投诉|事故|差错|缺陷|客诉|安全事故)"
+    r"一[个家项款套名位座间条场次期轮批]|翻一番|翻番|翻两番|翻倍|减半|(?:提高|提升|增加|增长|降低|减少|下降|压缩)(?:了)?一半"
+    r"|[万千]分之[一二两三四五六七八九十\d]+|零(?:投诉|事故|差错|缺陷|客诉|安全事故)"
     r"|(?:为|降为|降至|降到|控制为)零|清零|" + _en(
         r"doubl(?:e|es|ing)|tripl(?:e|es|ing)|halv(?:e|es|ing)|zero\s+(?:defects|incidents|complaints|accidents|errors"
         r"|stockouts|downtime)|by\s+(?:a\s+|one\s+)?(?:half|third|quarter|fifth)|(?:open|launch|hire|add|sign|onboard"
@@ -85,7 +86,7 @@ _ZH_METRIC = (
     r"(?<![效概坦轻草直])率|占比|比例|单价|客单|金额|销售额|营业额|销量|营收|收入|利润|毛利|净利|成本|费用|预算|份额|人数|数量"
     r"|订单量|订单数|客流|GMV|NPS|ROI|KPI|SLA|DAU|MAU|ARPU|LTV|CAC|CSAT|ARR|MRR|活跃度|评分|得分|周转|时长|时效|响应时间"
     r"|交付周期|库存|坪效|人效|好评|差评|投诉|客诉|渗透|复购|留存|转化|粉丝数|下载量|(?<!运营|工作|整体|管理|团队|组织|综合)效率"
-    r"|出勤|店效|排名|事故|差错|损耗|缺货"
+    r"|出勤|店效|排名|事故|差错|损耗|缺货|周期|用时|耗时|天数|产能|产量|单量|件数|房价|客房收入|满座|上座|入住|准点|破损"
 )
 _EN_METRIC = _en(
     r"rate|ratio|margin|revenue|sales|profit|cost|spend|budget|share|nps|csat|gmv|roi|kpis?|sla|churn|retention"
@@ -233,11 +234,41 @@ def _achievable(text: str, targets: list[tuple[Figure, str]]) -> tuple[bool | No
     return None, ""
 
 
+# A deliverable: an action verb with a concrete object (any noun phrase that is not a vague quality).
+_ZH_ACTION = re.compile(
+    r"(?:完成|提交|上线|推出|发布|开设|建成|搭建|部署|落地|启动|开通|实施|引入|引进|导入|签约|改造|迁移|开发|建立|制定|编制|出台"
+    r"|举办|组建|接入|召开|通过|更换|改版|归档|升级|建设|安装|换装|替换|上市|翻新|装修|验收|取得|获得)"
+    r"(?P<object>[^，。；,;！!？?]{2,24})"
+)
+_EN_ACTION = re.compile(
+    r"(?i)\b(?:introduce|document|upgrade|complete|finish|pass|launch|migrate|deploy|implement|publish|submit|build"
+    r"|set\s+up|roll\s+out|install|replace|open|certify|digiti[sz]e|automate|consolidate|renovate|refurbish|retrofit"
+    r"|standardi[sz]e|draft|sign|obtain|achieve\s+certification|go\s+live\s+with|release|ship|integrate|adopt)\b"
+    r"\s+(?P<object>[A-Za-z0-9][^,;.]{2,60})"
+)
+_VAGUE_OBJECT = re.compile(
+    r"^(?:的)?(?:各项|全部|所有|相关|整体|全年|本职)?(?:工作|任务|目标|水平|管理|体验|质量|氛围|形象|事情|事项|努力)"
+    r"|^(?:(?:the|our|all|some|more|any)\s+)*(?:things|work|everything|stuff|tasks|goals|job|improvements?)\b",
+    re.I,
+)
+
+
+def _deliverable(text: str) -> bool:
+    """An action on a concrete object (完成病历电子化归档, Upgrade workstations to Windows 11)."""
+    for match in (*_ZH_ACTION.finditer(text), *_EN_ACTION.finditer(text)):
+        obj = match.group("object").strip()
+        if not _VAGUE_OBJECT.search(obj) and not _VAGUE.fullmatch(obj):
+            return True
+    return False
+
+
 def _is_specific(text: str, measurable: bool) -> bool:
     """Concrete metric or deliverable, unless it only appears in a fact clause next to a vague aim."""
     if measurable:
         return True
     clauses = [c for c in re.split(r"[，,；;。！!？?\n]", text) if c.strip()]
+    if any(_deliverable(c) for c in clauses):
+        return True
     concrete = [c for c in clauses if _CONCRETE.search(c)]
     if not concrete:
         return False

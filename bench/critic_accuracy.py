@@ -1,0 +1,96 @@
+"""Critic accuracy on the labelled sets: SMART P/R/F1 per dimension, seeded defects caught, false errors.
+
+Run: python bench/critic_accuracy.py [--verbose]   (prints figures; asserts nothing)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from drafter.critic.report import check_document
+from drafter.critic.smart import judge_goal
+from drafter.document import parse_markdown
+from drafter.facts import load_facts
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+DIMENSIONS = ("specific", "measurable", "time_bound")
+
+
+def prf(pairs: list[tuple[bool, bool]]) -> tuple[float, float, float, int]:
+    """Precision, recall, F1 for the positive class, and accuracy count."""
+    tp = sum(1 for gold, pred in pairs if gold and pred)
+    fp = sum(1 for gold, pred in pairs if not gold and pred)
+    fn = sum(1 for gold, pred in pairs if gold and not pred)
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f, sum(1 for gold, pred in pairs if gold == pred)
+
+
+def goal_set(name: str, verbose: bool) -> None:
+    items = yaml.safe_load((DATA / "goals" / f"{name}.yaml").read_text(encoding="utf-8"))
+    print(f"\nSMART on {name}.yaml ({len(items)} goals)")
+    print(f"  {'dimension':<11} {'P':>6} {'R':>6} {'F1':>6} {'acc':>8}")
+    for dim in DIMENSIONS:
+        pairs = []
+        for item in items:
+            marks = judge_goal(item["text"], item.get("lang", "zh"))
+            pairs.append((bool(item[dim]), bool(getattr(marks, dim))))
+            if verbose and pairs[-1][0] != pairs[-1][1]:
+                print(f"    miss {dim}: gold={item[dim]} {item['text']}")
+        p, r, f, ok = prf(pairs)
+        print(f"  {dim:<11} {p:6.3f} {r:6.3f} {f:6.3f} {ok:>4}/{len(pairs)}")
+
+
+def overviews(folder_name: str, verbose: bool) -> None:
+    root = DATA / folder_name
+    if not root.is_dir():
+        return
+    print(f"\nSeeded-defect overviews ({folder_name}/)")
+    caught: dict[str, list[bool]] = {}
+    false_errors = 0
+    clean = 0
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        facts = load_facts(folder / "facts.yaml")
+        doc = parse_markdown((folder / "overview.md").read_text(encoding="utf-8"), facts.language)
+        report = check_document(doc, facts.records(), facts.source_texts(), facts.file.strategy, facts.file.sections,
+                                [facts.file.company, *(f.text for f in facts.items)])
+        expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8")) or []
+        errors = [f for f in report.findings if f.severity in ("error", "warning")]
+        for defect in expected:
+            hit = any(f.check == defect["check"] and (defect.get("section") in (f.section, None)
+                                                      or defect["check"] in ("language", "repetition"))
+                      for f in errors)
+            caught.setdefault(defect["defect"], []).append(hit)
+            if verbose and not hit:
+                print(f"    missed {defect['defect']} in {folder.name}: {defect.get('evidence')}")
+        if expected:
+            continue
+        clean += 1
+        unexpected = [f for f in report.findings if f.severity == "error"]
+        false_errors += len(unexpected)
+        if verbose:
+            for f in unexpected:
+                print(f"    false {f.check} error in {folder.name}: {f.message} {f.evidence}")
+    for defect, hits in sorted(caught.items()):
+        print(f"  {defect:<20} caught {sum(hits)}/{len(hits)}")
+    total = sum(len(h) for h in caught.values())
+    print(f"  all seeded defects   caught {sum(sum(h) for h in caught.values())}/{total}")
+    print(f"  error findings on clean, correctly grounded overviews ({clean} files): {false_errors}")
+
+
+def main(argv: list[str]) -> int:
+    verbose = "--verbose" in argv or "-v" in argv
+    for name in ("dev", "holdout", "holdout2"):
+        if (DATA / "goals" / f"{name}.yaml").is_file():
+            goal_set(name, verbose)
+    for folder in ("overviews", "overviews_holdout"):
+        overviews(folder, verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
