@@ -7,10 +7,9 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-from langchain_core.messages import BaseMessage
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS responses (
     key TEXT PRIMARY KEY, model TEXT NOT NULL, schema TEXT NOT NULL, response TEXT NOT NULL,
@@ -24,7 +23,7 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "drafter"
 
 
-def cache_key(model: str, base_url: str | None, messages: list[BaseMessage], schema: dict[str, Any],
+def cache_key(model: str, base_url: str | None, messages: Sequence[Any], schema: dict[str, Any],
               params: dict[str, Any]) -> str:
     """Hash of everything that shapes the answer — never the API key."""
     blob = json.dumps({"model": model, "base_url": base_url or "", "params": params, "schema": schema,

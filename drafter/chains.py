@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel
 
 from drafter import prompts
 from drafter.catalog import spec
 from drafter.facts import Facts
+from drafter.prompts import Message
 from drafter.schema import CONTENT_MODELS
 from drafter.structured import CallContext, ChainResult, Recorder, StructuredChain
 
@@ -37,16 +37,16 @@ def base_payload(facts: Facts) -> dict[str, Any]:
     }
 
 
-def system_message(facts: Facts) -> SystemMessage:
+def system_message(facts: Facts) -> Message:
     """The system prompt with the grounding rules."""
     file = facts.file
     audience = file.audience or ("management" if file.language == "en" else "公司管理层")
-    return SystemMessage(prompts.load("system", file.language).format(
+    return Message("system", prompts.load("system", file.language).format(
         company=file.company, period=file.period, audience=audience))
 
 
 def section_messages(facts: Facts, key: str, keys: list[str], revision: dict[str, Any] | None = None
-                     ) -> list[BaseMessage]:
+                     ) -> list[Message]:
     """Messages for drafting (or revising) one catalog section."""
     lang = facts.language
     s = spec(key)
@@ -66,10 +66,10 @@ def section_messages(facts: Facts, key: str, keys: list[str], revision: dict[str
     human = prompts.load("section", lang).format(
         title=s.title(lang), guidance=prompts.load(f"sections/{key}", lang).text.strip(),
         revision=revision_text, data=prompts.data_block(payload))
-    return [system_message(facts), HumanMessage(human)]
+    return [system_message(facts), Message("human", human)]
 
 
-def opening_messages(facts: Facts, keys: list[str], goal_metrics: list[str]) -> list[BaseMessage]:
+def opening_messages(facts: Facts, keys: list[str], goal_metrics: list[str]) -> list[Message]:
     """Messages for the opening paragraph."""
     lang = facts.language
     payload = {
@@ -78,12 +78,12 @@ def opening_messages(facts: Facts, keys: list[str], goal_metrics: list[str]) -> 
         "sections": [{"key": k, "title": spec(k).title(lang)} for k in keys],
         "goal_metrics": goal_metrics,
     }
-    return [system_message(facts), HumanMessage(prompts.load("opening", lang).format(
+    return [system_message(facts), Message("human", prompts.load("opening", lang).format(
         data=prompts.data_block(payload)))]
 
 
 def summary_messages(facts: Facts, digests: list[dict[str, Any]], goal_metrics: list[str],
-                     open_questions: list[str]) -> list[BaseMessage]:
+                     open_questions: list[str]) -> list[Message]:
     """Messages for 总结与展望, drafted after the sections it summarises."""
     lang = facts.language
     payload = {
@@ -94,7 +94,7 @@ def summary_messages(facts: Facts, digests: list[dict[str, Any]], goal_metrics: 
         "goal_metrics": goal_metrics,
         "open_questions": open_questions,
     }
-    return [system_message(facts), HumanMessage(prompts.load("summary", lang).format(
+    return [system_message(facts), Message("human", prompts.load("summary", lang).format(
         data=prompts.data_block(payload)))]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
@@ -10,18 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from langchain_core.utils.function_calling import convert_to_openai_tool
-from pydantic import ConfigDict
-
 from drafter import offline
 from drafter.errors import InputError, ModelError
 from drafter.prompts import extract_data
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from langchain_core.language_models.chat_models import BaseChatModel
 
 DEFAULT_MODEL = "offline"
 STRUCTURED_MODES = ("auto", "json_schema", "tools", "json_mode")
@@ -70,67 +65,11 @@ def estimate_tokens(text: str) -> int:
     return han + (len(text) - han + 3) // 4
 
 
-class FakeToolChatModel(BaseChatModel):
-    """Base for offline/mock: answers structured-output requests with a tool call, like a real model."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    label: str = "offline"
-    latency: float = 0.0
-
-    @property
-    def _llm_type(self) -> str:
-        return f"drafter-{self.label}"
-
-    def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None, **kwargs: Any) -> Any:
-        """Bind schemas as tools so `with_structured_output` works through LangChain's own parsers."""
-        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
-
-    def answer(self, messages: list[BaseMessage], tool: dict[str, Any]) -> dict[str, Any]:
-        """The tool-call arguments for this request."""
-        payload = extract_data(str(messages[-1].content)) or _find_payload(messages)
-        if payload is None:
-            raise ModelError("the offline drafter found no <data> block in the prompt")
-        return offline.draft(payload, tool["function"]["name"])
-
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: Any = None, **kwargs: Any) -> ChatResult:
-        tools = kwargs.get("tools") or []
-        if not tools:
-            raise ModelError(f"the {self.label} model only answers structured-output requests")
-        tool = tools[0]
-        args = self.answer(messages, tool)
-        prompt_text = "".join(str(m.content) for m in messages)
-        out_tokens = estimate_tokens(json.dumps(args, ensure_ascii=False))
-        in_tokens = estimate_tokens(prompt_text)
-        message = AIMessage(
-            content="",
-            tool_calls=[{"name": tool["function"]["name"], "args": args, "id": "call_" + _digest(prompt_text)[:12]}],
-            usage_metadata={"input_tokens": in_tokens, "output_tokens": out_tokens,
-                            "total_tokens": in_tokens + out_tokens},
-            response_metadata={"finish_reason": "tool_calls", "model_name": self.label},
-        )
-        return ChatResult(generations=[ChatGeneration(message=message)])
-
-    async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                         run_manager: Any = None, **kwargs: Any) -> ChatResult:
-        if self.latency:
-            await asyncio.sleep(self.latency)
-        return self._generate(messages, stop, None, **kwargs)
-
-
-def _find_payload(messages: list[BaseMessage]) -> dict[str, Any] | None:
-    for m in reversed(messages):
-        found = extract_data(str(m.content))
-        if found is not None:
-            return found
-    return None
-
-
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def request_key(model: str, messages: list[BaseMessage], schema: dict[str, Any]) -> str:
+def request_key(model: str, messages: Sequence[Any], schema: dict[str, Any]) -> str:
     """Hash of model, prompt and schema: the key of recordings and the cache."""
     blob = json.dumps({"model": model, "messages": [[m.type, str(m.content)] for m in messages], "schema": schema},
                       ensure_ascii=False, sort_keys=True)
@@ -142,36 +81,26 @@ def recordings_dir() -> Path:
     return Path(os.environ.get("DRAFTER_RECORDINGS") or Path("evals") / "recordings")
 
 
-class MockChatModel(FakeToolChatModel):
-    """Replays recorded responses keyed by (model, prompt, schema); a miss falls back to the offline drafter."""
+class OfflineModel:
+    """The deterministic offline drafter behind the model seam, without LangChain (fast start, no network)."""
 
-    label: str = "mock"
-    replay_as: str = "mock"
-    directory: Path | None = None
-    strict: bool = False
-    hits: int = 0
-    misses: int = 0
+    label = "offline"
 
-    def answer(self, messages: list[BaseMessage], tool: dict[str, Any]) -> dict[str, Any]:
-        """A recorded answer, else the offline drafter's (or an error under strict replay)."""
-        key = request_key(self.replay_as, messages, tool)
-        path = (self.directory or recordings_dir()) / f"{key}.json"
-        if path.is_file():
-            self.hits += 1
-            record = json.loads(path.read_text(encoding="utf-8"))
-            args: dict[str, Any] = record["response"]
-            return args
-        self.misses += 1
-        if self.strict:
-            raise ModelError(f"no recording for this request (key {key}) and --strict replay is on")
-        return super().answer(messages, tool)
+    def answer(self, messages: Sequence[Any], schema_name: str) -> dict[str, Any]:
+        """Structured-output arguments for `schema_name`, drafted from the prompt's <data> block."""
+        payload = next((p for p in (extract_data(str(m.content)) for m in reversed(messages)) if p), None)
+        if payload is None:
+            raise ModelError("the offline drafter found no <data> block in the prompt")
+        return offline.draft(payload, schema_name)
 
 
-def make_model(settings: ModelSettings, api_key: str | None = None) -> BaseChatModel:
-    """Build the chat model for `settings`; secrets are read here, when used, and never stored."""
+def make_model(settings: ModelSettings, api_key: str | None = None) -> OfflineModel | BaseChatModel:
+    """Build the model for `settings`; secrets are read here, when used, and never stored."""
     if settings.kind == "offline":
-        return FakeToolChatModel(label="offline")
+        return OfflineModel()
     if settings.kind == "mock":
+        from drafter.fakes import MockChatModel
+
         latency = float(os.environ.get("DRAFTER_MOCK_LATENCY") or 0)
         return MockChatModel(latency=latency, replay_as=settings.name.partition(":")[2] or "mock")
     return _openai(settings, api_key)
@@ -200,19 +129,10 @@ def _openai(settings: ModelSettings, api_key: str | None) -> BaseChatModel:
     )
 
 
-class Recorder:
-    """Stores each successful structured answer under `directory/<key>.json` for later replay (no secrets)."""
+def __getattr__(name: str) -> Any:
+    """LangChain-based fakes load on first use, so the offline path never imports LangChain."""
+    if name in ("FakeToolChatModel", "MockChatModel", "Recorder"):
+        from drafter import fakes
 
-    def __init__(self, model: str, directory: Path | None = None) -> None:
-        self.model = model
-        self.directory = directory or recordings_dir()
-        self.saved = 0
-
-    def __call__(self, messages: list[BaseMessage], tool: dict[str, Any], value: Any) -> None:
-        key = request_key(self.model, messages, tool)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        record = {"model": self.model, "schema": tool["function"]["name"],
-                  "response": value.model_dump(mode="json")}
-        (self.directory / f"{key}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n",
-                                                   encoding="utf-8")
-        self.saved += 1
+        return getattr(fakes, name)
+    raise AttributeError(name)

@@ -7,10 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import BaseMessage
 from pydantic import BaseModel
 
 from drafter import chains, critic
@@ -32,6 +30,9 @@ from drafter.schema import (
     Usage,
     UsageEntry,
 )
+
+if TYPE_CHECKING:
+    from drafter.prompts import Message
 
 
 class Progress(Protocol):
@@ -72,7 +73,7 @@ def now() -> str:
 class Runner:
     """Runs chains against one model with a concurrency limit, shared call context and a usage ledger."""
 
-    def __init__(self, model: BaseChatModel, settings: ModelSettings, lang: str, concurrency: int,
+    def __init__(self, model: Any, settings: ModelSettings, lang: str, concurrency: int,
                  context: chains.CallContext | None = None) -> None:
         self.model = model
         self.settings = settings
@@ -81,7 +82,7 @@ class Runner:
         self.context = context or call_context(settings)
         self.usage = Usage(estimated=settings.is_fake)
 
-    async def run(self, schema: type[BaseModel], messages: list[BaseMessage], section: str, stage: str,
+    async def run(self, schema: type[BaseModel], messages: list[Message], section: str, stage: str,
                   round_: int = 0) -> Any:
         """Run one typed chain and record its usage."""
         chain = chains.StructuredChain(self.model, schema, self.lang, self.context)
@@ -220,7 +221,7 @@ def new_overview(facts: Facts, model_name: str) -> Overview:
 
 
 async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOptions,
-                         model: BaseChatModel | None = None, resume: Overview | None = None) -> Overview:
+                         model: Any | None = None, resume: Overview | None = None) -> Overview:
     """Draft every section, then the opening and summary, then critique and revise."""
     model = model or make_model(settings)
     runner = Runner(model, settings, facts.language, options.concurrency, call_context(settings, options))
@@ -316,7 +317,7 @@ def _mark_status(overview: Overview) -> None:
 
 
 def write_overview(facts: Facts, settings: ModelSettings, options: WriteOptions | None = None,
-                   model: BaseChatModel | None = None, resume: Overview | None = None) -> Overview:
+                   model: Any | None = None, resume: Overview | None = None) -> Overview:
     """Synchronous entry point used by the CLI, tests and evals."""
     if options is not None and options.max_rounds < 0:
         raise InputError("--max-rounds must be 0 or more.")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import string
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from drafter.errors import DrafterError
 
@@ -23,6 +24,19 @@ VARIABLES: dict[str, frozenset[str]] = {
 }
 
 DATA_OPEN, DATA_CLOSE = "<data>", "</data>"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One rendered chat message (converted to LangChain messages only on the LangChain path)."""
+
+    role: Literal["system", "human"]
+    content: str
+
+    @property
+    def type(self) -> str:
+        """Same name as LangChain's message attribute, so keys are computed alike for both."""
+        return self.role
 
 
 class PromptError(DrafterError):

@@ -7,17 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, ValidationError
 
 from drafter import prompts
 from drafter.cache import ResponseCache, cache_key
 from drafter.errors import DrafterError, ModelError
+from drafter.models import OfflineModel, estimate_tokens
+from drafter.prompts import Message
 
 T = TypeVar("T", bound=BaseModel)
-Recorder = Callable[[list[BaseMessage], dict[str, Any], BaseModel], None]
+Recorder = Callable[[list[Message], dict[str, Any], BaseModel], None]
 MAX_REASKS = 2
 DEFAULT_MAX_TOKENS = 4096
 _LANGCHAIN_METHOD = {"json_schema": "json_schema", "tools": "function_calling", "json_mode": "json_mode"}
@@ -72,7 +71,7 @@ class CallContext:
 class StructuredChain(Generic[T]):
     """messages → model.with_structured_output(schema) → schema instance."""
 
-    model: BaseChatModel
+    model: Any  # OfflineModel, or a LangChain BaseChatModel (mock, openai)
     schema: type[T]
     lang: str = "zh"
     context: CallContext = field(default_factory=CallContext)
@@ -93,15 +92,36 @@ class StructuredChain(Generic[T]):
             model = model.model_copy(update={"max_tokens": max_tokens})
         return model.with_structured_output(self.schema, include_raw=True, method=_LANGCHAIN_METHOD[mode])
 
-    def _messages(self, messages: list[BaseMessage], mode: str) -> list[BaseMessage]:
+    def _messages(self, messages: list[Message], mode: str) -> list[Any]:
+        """LangChain messages; json_mode adds the schema as a system note (the server does not get it otherwise)."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        converted: list[Any] = [SystemMessage(m.content) if m.role == "system" else HumanMessage(m.content)
+                                for m in messages]
         if mode != "json_mode":
-            return messages
+            return converted
         schema = json.dumps(self.schema.model_json_schema(), ensure_ascii=False)
         note = SystemMessage(f"Reply with one JSON object that matches this JSON Schema:\n{schema}")
-        return [messages[0], note, *messages[1:]]
+        return [converted[0], note, *converted[1:]]
 
-    async def ainvoke(self, messages: list[BaseMessage]) -> ChainResult[T]:
+    def _offline(self, messages: list[Message]) -> ChainResult[T]:
+        """The offline drafter: no LangChain, no network; output is valid by construction."""
+        args = self.model.answer(messages, self.schema.__name__)
+        try:
+            value = self.schema.model_validate(args)
+        except ValidationError as exc:  # a bug in the offline drafter, not the user's input
+            raise ModelError(f"offline drafter produced an invalid {self.schema.__name__}: {exc}") from None
+        in_tok = estimate_tokens("".join(m.content for m in messages))
+        out_tok = estimate_tokens(json.dumps(args, ensure_ascii=False))
+        self.context.budget.used += in_tok + out_tok
+        return ChainResult(value, 1, in_tok, out_tok)
+
+    async def ainvoke(self, messages: list[Message]) -> ChainResult[T]:
         """Serve from cache, else call the model (falling back across modes in `auto`)."""
+        if isinstance(self.model, OfflineModel):
+            return self._offline(messages)
+        from langchain_core.utils.function_calling import convert_to_openai_tool
+
         tool = convert_to_openai_tool(self.schema)
         ctx = self.context
         key = cache_key(ctx.model_name, ctx.base_url, messages, tool, ctx.params) if ctx.cache else ""
@@ -129,7 +149,7 @@ class StructuredChain(Generic[T]):
             ctx.recorder(messages, tool, result.value)
         return result
 
-    async def _call(self, messages: list[BaseMessage], mode: str) -> ChainResult[T]:
+    async def _call(self, messages: list[Message], mode: str) -> ChainResult[T]:
         """Re-ask at most twice on invalid output; retry a truncated answer once with more room."""
         ctx = self.context
         calls = in_tok = out_tok = 0
@@ -168,8 +188,8 @@ class StructuredChain(Generic[T]):
                 raise ModelError(f"the model refused: {_describe(error)[:300]}")
             last_error = _describe(error) if error else "the answer contained no structured output"
             self._log(f"invalid output ({last_error[:120]}); re-asking")
-            attempt_messages = [*self._messages(messages, mode),
-                                HumanMessage(prompts.load("reask", self.lang).format(error=last_error))]
+            attempt_messages = self._messages(
+                [*messages, Message("human", prompts.load("reask", self.lang).format(error=last_error))], mode)
             attempt += 1
         raise ModelError(f"the model gave invalid output {MAX_REASKS + 1} times: {last_error[:500]}")
 

@@ -16,8 +16,10 @@ from drafter.critic.report import check_document
 from drafter.document import parse_markdown
 from drafter.errors import ModelError
 from drafter.facts import load_facts
-from drafter.models import FakeToolChatModel, ModelSettings
+from drafter.fakes import FakeToolChatModel
+from drafter.models import ModelSettings
 from drafter.pipeline import WriteOptions, write_overview
+from drafter.prompts import Message
 from drafter.render.markdown import render
 from drafter.schema import ProseSection
 
@@ -100,7 +102,7 @@ class Scripted(FakeToolChatModel):
         return item if item is not None else super().answer(messages, tool)
 
 
-def _messages(coffee: Path) -> list[BaseMessage]:
+def _messages(coffee: Path) -> list[Message]:
     facts = load_facts(coffee)
     return chains.section_messages(facts, "team", ["goals", "team", "summary"])
 

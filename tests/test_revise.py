@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from drafter import revise, store
 from drafter.cli import app
-from drafter.models import FakeToolChatModel
+from drafter.fakes import FakeToolChatModel
 
 runner = CliRunner()
 

@@ -1,0 +1,100 @@
+"""Speed figures: concurrency with a slow mocked model, start-up, offline write, eval suite, calls and tokens.
+
+Run: python bench/bench.py   (prints figures; asserts nothing — compare ratios measured in one run)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "coffee.yaml"
+LATENCY = 0.5
+
+
+def best_of(cmd: list[str], runs: int = 5, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """(min, median) wall seconds of a command."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def concurrency() -> None:
+    """Mocked model with DRAFTER_MOCK_LATENCY: --concurrency 1 against the default."""
+    os.environ["DRAFTER_MOCK_LATENCY"] = str(LATENCY)
+    from drafter.facts import load_facts
+    from drafter.models import ModelSettings
+    from drafter.pipeline import WriteOptions, write_overview
+
+    facts = load_facts(EXAMPLE)
+    results = {}
+    for label, jobs in (("--concurrency 1", 1), ("default (8)", 8)):
+        start = time.perf_counter()
+        overview = write_overview(facts, ModelSettings("mock"), WriteOptions(concurrency=jobs))
+        results[label] = time.perf_counter() - start
+    sections = len(overview.sections) - 1
+    stages = 2 + overview.rounds  # sections ∥, then opening ∥ summary, then each revise round
+    print(f"mocked model at {LATENCY}s/call, {sections} sections + summary + opening, {overview.usage.calls} calls")
+    for label, seconds in results.items():
+        print(f"  {label:<16} {seconds:6.2f} s")
+    speedup = results["--concurrency 1"] / results["default (8)"]
+    bound = stages * LATENCY
+    print(f"  speed-up {speedup:.1f}x (goal ≥ 5x); default wall / (dependent stages {stages} × latency) = "
+          f"{results['default (8)'] / bound:.2f} (goal ≤ 1.25)")
+    os.environ.pop("DRAFTER_MOCK_LATENCY")
+
+
+def startup_and_offline() -> None:
+    """`drafter --help` and an offline write, as a user runs them."""
+    exe = shutil.which("drafter") or str(Path(sys.executable).parent / "drafter")
+    low, med = best_of([exe, "--help"])
+    print(f"drafter --help: min {low:.3f} s, median {med:.3f} s (goal ≤ 0.15 s)")
+    with tempfile.TemporaryDirectory() as tmp:
+        low, med = best_of([exe, "write", str(EXAMPLE), "-o", tmp, "--force", "--json"])
+    print(f"drafter write examples/coffee.yaml (offline, whole process): min {low:.3f} s, median {med:.3f} s "
+          "(goal ≤ 0.6 s)")
+    from drafter.facts import load_facts
+    from drafter.models import ModelSettings
+    from drafter.pipeline import write_overview
+    from drafter.render.markdown import render
+
+    facts = load_facts(EXAMPLE)
+    write_overview(facts, ModelSettings("offline"))  # warm
+    start = time.perf_counter()
+    overview = write_overview(facts, ModelSettings("offline"))
+    took = time.perf_counter() - start
+    print(f"offline write in-process: {took:.3f} s; {overview.usage.calls} calls, {overview.usage.tokens} tokens "
+          f"(estimated), {len(render(overview))} characters")
+
+
+def eval_suite() -> None:
+    """The offline eval suite, as CI runs it."""
+    exe = shutil.which("drafter") or str(Path(sys.executable).parent / "drafter")
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        proc = subprocess.run([exe, "eval", "--out", tmp], capture_output=True, text=True, cwd=ROOT)
+        took = time.perf_counter() - start
+    last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()[-200:]
+    print(f"drafter eval (all cases, mock): {took:.2f} s — {last}")
+
+
+def main() -> int:
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    startup_and_offline()
+    concurrency()
+    eval_suite()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
