@@ -247,11 +247,15 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: detected).",
                                              show_default=False)] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="openai:<model> adds the advisory LLM critic "
+                                              "(judges achievable/relevant).", show_default=False)] = None,
+    base_url: BaseUrlOpt = None,
 ) -> None:
     """Critique any overview: SMART goals, coverage, grounding, language, repetition. Exit 1 on errors."""
     from drafter.checking import check_file
 
-    report = check_file(file, facts_file, lang)
+    settings = settings_from(model, base_url).model if model else None
+    report = check_file(file, facts_file, lang, settings)
     if as_json:
         out.print_json(json.dumps(report.to_json(), ensure_ascii=False))
     else:

@@ -62,6 +62,7 @@ class WriteOptions:
     use_cache: bool = True
     budget_tokens: int | None = None
     log: Callable[[str], None] | None = None
+    llm_critic: bool = True
     partial: Overview | None = None  # the overview being drafted, so an interrupted run can keep what is done
 
 
@@ -247,11 +248,23 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
     await draft_closing(runner, facts, overview, known)
     options.progress.step("opening / summary")
     await _critique_loop(runner, facts, overview, options, known)
+    if not settings.is_fake and options.llm_critic:
+        await _llm_critique(runner, facts, overview)
     overview.questions = collect_questions(overview.sections)
     overview.usage.entries += runner.usage.entries
     overview.usage.estimated = runner.usage.estimated
     overview.updated = now()
     return overview
+
+
+async def _llm_critique(runner: Runner, facts: Facts, overview: Overview) -> None:
+    """Advisory review by the model itself, after the deterministic loop."""
+    from drafter.critic.llm import Critique, run_llm_critic, to_findings
+    from drafter.document import from_overview
+
+    result = await run_llm_critic(runner, from_overview(overview), [f.text for f in facts.items],
+                                  facts.file.strategy, overview.findings)
+    overview.findings += to_findings(result) if isinstance(result, Critique) else [result]
 
 
 def _errors_by_section(findings: list[Finding]) -> dict[str, list[Finding]]:

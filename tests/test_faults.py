@@ -79,7 +79,7 @@ def test_transient_http_errors_are_retried_by_the_sdk(server: FakeServer, tmp_pa
                                                               json={"error": {"message": "busy"}})]
     overview = write_overview(load_facts(team_only(tmp_path)), settings(), WriteOptions(use_cache=False))
     assert overview.section("team").state == "ok"
-    assert len(server.requests) == 4  # the failed attempt, its retry, the opening and the summary
+    assert len(server.requests) == 5  # the failed attempt, its retry, the opening, the summary, the critic
 
 
 def test_timeout_retried_then_saved_as_failed(server: FakeServer, tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_refusal_is_reported_not_reasked(server: FakeServer, tmp_path: Path) -> 
     overview = write_overview(load_facts(team_only(tmp_path)), settings("tools"), WriteOptions(use_cache=False))
     team = overview.section("team")
     assert team.state == "failed" and "refused" in (team.error or "")
-    assert len(server.requests) == 3, "no re-ask after a refusal"
+    assert len(server.requests) == 4, "no re-ask after a refusal (team, opening, summary, critic)"
 
 
 def test_failed_section_exit_code_then_resume_redrafts_only_it(server: FakeServer, tmp_path: Path,
@@ -184,3 +184,39 @@ def test_canary_key_appears_nowhere(server: FakeServer, tmp_path: Path, coffee: 
     for path in [*out.rglob("*"), *(tmp_path / "cache").rglob("*")]:
         if path.is_file():
             assert CANARY.encode() not in path.read_bytes(), path
+
+
+def critique(items: list[dict[str, Any]], goals: list[dict[str, Any]]) -> Any:
+    def answer(body: dict[str, Any], mode: str, name: str) -> httpx.Response:
+        assert name == "Critique"
+        return httpx.Response(200, json=completion(name, {"items": items, "goals": goals}, mode))
+    return answer
+
+
+def test_llm_critic_is_advisory_and_judges_achievable_relevant(server: FakeServer, tmp_path: Path) -> None:
+    facts = tmp_path / "f.yaml"
+    facts.write_text("company: 云帆物流\nperiod: 2025年第三季度\nsections: [goals, summary]\n"
+                     "goals: [2025年9月30日前准点率从90%提升到95%]\n", encoding="utf-8")
+    out = tmp_path / "d"
+    assert runner.invoke(app, ["write", str(facts), "-o", str(out), "--max-rounds", "0"]).exit_code == 0
+    goal = "2025年9月30日前准点率从90%提升到95%。"
+    server.script = [critique([{"section": "goals", "criterion": "achievable", "severity": "error",
+                                "evidence": goal, "suggestion": "说明支撑提升的资源"}],
+                              [{"goal": goal, "achievable": False, "relevant": True, "reason": "幅度偏大"}])]
+    result = runner.invoke(app, ["check", str(out), "--json", "-m", "openai:test-model", "--base-url", BASE])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0, "an LLM finding never makes the verdict an error"
+    llm = [f for f in data["findings"] if f["check"] == "llm"]
+    assert llm and llm[0]["severity"] == "warning" and "说明支撑提升的资源" in llm[0]["message"]
+    smart = data["goals"][0]["smart"]
+    assert smart["relevant"] is True  # filled by the LLM where the text rules had no strategy to judge against
+    assert smart["achievable"] is True, "a deterministic judgement is never overwritten"
+    offline = json.loads(runner.invoke(app, ["check", str(out), "--json"]).stdout)
+    assert offline["goals"][0]["smart"]["relevant"] is None
+
+
+def test_llm_critic_failure_is_reported_not_fatal(server: FakeServer, tmp_path: Path) -> None:
+    server.script = [None, None, None, lambda body, mode, name: httpx.Response(400, json={"error": {"message": "no"}})]
+    overview = write_overview(load_facts(team_only(tmp_path)), settings("tools"), WriteOptions(use_cache=False))
+    assert all(s.state == "ok" for s in overview.sections)
+    assert any(f.check == "llm" and "unavailable" in f.message for f in overview.findings)

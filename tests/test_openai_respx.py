@@ -95,7 +95,7 @@ def test_structured_request_parsed_and_usage_recorded(server: FakeServer, coffee
     facts = load_facts(coffee)
     settings = ModelSettings("openai:test-model", base_url=BASE, max_retries=0)
     overview = write_overview(facts, settings)
-    assert len(server.requests) == len(overview.sections) + 1
+    assert len(server.requests) == len(overview.sections) + 2  # + the opening and the LLM critic
     first = server.requests[0]
     assert first["model"] == "test-model"
     schema = first["response_format"]["json_schema"]  # auto tries json_schema first
