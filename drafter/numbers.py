@@ -93,8 +93,9 @@ _ORDINALS = re.compile(
     r"|#[0-9]+|\([0-9]{1,2}\)|\b[0-9]+(?:st|nd|rd|th)\b"
 )
 _IDENT = re.compile(
-    r"(?:\b(?:ISO|IEC|SOC|GB(?:/T)?|PCI(?:\s+DSS)?|CRM|ERP|WMS|POS|OMS|TMS|SAP|iOS|Android|Windows|IPv|HTTP|Web"
-    r"|Type|Model)\s*[0-9]+(?:\.[0-9]+)*)|[0-9]+(?:\.[0-9]+)*\s*(?:版本|版|代)"
+    r"(?:(?<![A-Za-z])(?:ISO|IEC|SOC|GB(?:/T)?|PCI(?:\s+DSS)?|CRM|ERP|WMS|POS|OMS|TMS|SAP|iOS|Android|Windows|IPv|HTTP"
+    r"|Web|Type|Model)\s*[0-9]+(?:\.[0-9]+)*)|[0-9]+(?:\.[0-9]+)*\s*(?:版本|版|代)"
+    r"|[一二三四五六七八九十0-9]+期(?=工程|项目|改造|建设|扩建|工地)"
 )
 _RANK = re.compile(
     r"(?:(?<![目当此之以提事向跟面眼空年月天日周])前|(?i:\btop[- ]?))"
@@ -193,7 +194,7 @@ class _Extractor:
             if self.free(m.start(), m.end()) and right > 0:
                 self.add(m.start(), m.end(), "ratio", float(m.group(1)) / right, "")
         for m in _PERCENT_OF.finditer(self.s):
-            value = _parse_number(m.group(1))
+            value = 100.0 if m.group(1) == "百" else _parse_number(m.group(1))
             if value is not None and self.free(m.start(), m.end()):
                 self.add(m.start(), m.end(), "percent", value, "%")
         for m in _ARABIC.finditer(self.s):

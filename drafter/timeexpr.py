@@ -167,7 +167,7 @@ _EXTRA_PATTERNS = [
         r"(?:年|月|季度?|财年)(?:底|末|初|中|内)",
         r"年度内|全年|[上中下]旬",
         r"(?:春节|元旦|国庆节?|中秋节?|端午节?|五一|双十一|双11|双十二|双12|618大促|618|圣诞节?|开学|寒假|暑假|旺季|淡季"
-        r"|汛期|年终|年会)(?:前|之前|期间|节前|结束前)",
+        r"|汛期|年终|年会)(?:假期|长假|黄金周|小长假)?(?:前|之前|期间|节前|结束前)",
         r"(?:春|夏|秋|冬)季(?:学期)?(?:开学)?(?:前|之前|期间|内)",
         rf"(?:未来|接下来|今后|之后|此后)\s*{_DUR_NUM}\s*个?\s*(?:月|周|星期|天|日|年|季度|工作日|小时)",
         rf"{_DUR_NUM}\s*个?\s*(?:月|周|星期|天|日|年|季度|工作日|小时)(?:时间)?\s*(?:内|以内|之内)",
@@ -187,7 +187,8 @@ _EXTRA_PATTERNS = [
         r"(?i)\b(?:this|next)\s+year\b|\bYTD\b|\byear[- ]to[- ]date\b",
         r"(?i)\b(?:by|before|until|over|during|in|for)\s+(?:the\s+)?(?:Christmas|Easter|Thanksgiving|New\s+Year|"
         r"(?:this\s+|next\s+)?(?:spring|summer|autumn|fall|winter)(?:\s+(?:semester|term|season|holidays?|break))?|"
-        r"(?:holiday|peak|high|busy)\s+season|(?:spring|fall|autumn|winter|summer)\s+(?:semester|term))\b",
+        r"(?:holiday|peak|high|busy)\s+season|(?:spring|fall|autumn|winter|summer)\s+(?:semester|term)"
+        r"|(?:(?:new|next|school|academic)\s+)?(?:school\s+)?(?:term|semester|school\s+year)\s+(?:starts|begins))\b",
         rf"(?i)\b(?:by|before|until|in|from|through|during)\s+{_MON}(?![A-Za-z])",
         r"(?<![0-9A-Za-z.,:/-])(?:19|20)[0-9]{2}(?![0-9.%]|,[0-9]|\s*(?:[万亿千百元人名家个位天月日号]|percent|per\s+cent))",
     )

@@ -87,6 +87,7 @@ _ZH_METRIC = (
     r"|订单量|订单数|客流|GMV|NPS|ROI|KPI|SLA|DAU|MAU|ARPU|LTV|CAC|CSAT|ARR|MRR|活跃度|评分|得分|周转|时长|时效|响应时间"
     r"|交付周期|库存|坪效|人效|好评|差评|投诉|客诉|渗透|复购|留存|转化|粉丝数|下载量|(?<!运营|工作|整体|管理|团队|组织|综合)效率"
     r"|出勤|店效|排名|事故|差错|损耗|缺货|周期|用时|耗时|天数|产能|产量|单量|件数|房价|客房收入|满座|上座|入住|准点|破损"
+    r"|能耗|(?<![质力能考])量(?!化)"
 )
 _EN_METRIC = _en(
     r"rate|ratio|margin|revenue|sales|profit|cost|spend|budget|share|nps|csat|gmv|roi|kpis?|sla|churn|retention"
@@ -192,9 +193,25 @@ def _targets(text: str) -> list[tuple[Figure, str]]:
     return found
 
 
+# English goals are often imperative: "Replace 5,000 lines", "Answer 80% of calls", "run six late-night openings".
+_EN_IMPERATIVE_QUANTITY = re.compile(
+    r"(?i)(?:^|[,;:]\s*|\band\s+)(?:[a-z]+\s+){0,1}?(?!(?:is|are|was|were|has|have|stands|runs|remains|sits)\b)"
+    r"[a-z]+(?:\s+(?:up|down|out|in|on))?\s+(?:at\s+least\s+|over\s+|more\s+than\s+|all\s+|another\s+)?"
+    r"(?:[$€¥]?\d[\d,.]*\s*(?:%|percent|k|m|bn|million|thousand)?|(?:one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve|fifteen|twenty|thirty|fifty|a\s+dozen|a\s+hundred)|zero)\s+[a-z][\w-]*"
+)
+_EN_DESCRIPTIVE_START = re.compile(r"(?i)^\s*(?:our|the|we|it|there|this|that|currently|today|at\s+present)\b")
+
+
 def has_quantified_target(text: str) -> bool:
     """True when text states a quantified target (a figure after a target cue, or a counted deliverable)."""
-    return bool(_targets(text)) or bool(_SPECIAL_TARGET.search(text))
+    if _targets(text) or _SPECIAL_TARGET.search(text):
+        return True
+    if text.isascii() and not _EN_DESCRIPTIVE_START.search(text):
+        for m in _EN_IMPERATIVE_QUANTITY.finditer(text):
+            if not _BASE_RE.search(m.group()) and not re.search(r"(?i)\b(?:from|currently|current)\b", m.group()):
+                return True
+    return False
 
 
 def _baselines(text: str) -> list[Figure]:
@@ -237,18 +254,21 @@ def _achievable(text: str, targets: list[tuple[Figure, str]]) -> tuple[bool | No
 # A deliverable: an action verb with a concrete object (any noun phrase that is not a vague quality).
 _ZH_ACTION = re.compile(
     r"(?:完成|提交|上线|推出|发布|开设|建成|搭建|部署|落地|启动|开通|实施|引入|引进|导入|签约|改造|迁移|开发|建立|制定|编制|出台"
-    r"|举办|组建|接入|召开|通过|更换|改版|归档|升级|建设|安装|换装|替换|上市|翻新|装修|验收|取得|获得)"
+    r"|举办|组建|接入|召开|通过|更换|改版|归档|升级|建设|安装|换装|替换|上市|翻新|装修|验收|取得|获得|开展|组织)"
     r"(?P<object>[^，。；,;！!？?]{2,24})"
 )
 _EN_ACTION = re.compile(
     r"(?i)\b(?:introduce|document|upgrade|complete|finish|pass|launch|migrate|deploy|implement|publish|submit|build"
     r"|set\s+up|roll\s+out|install|replace|open|certify|digiti[sz]e|automate|consolidate|renovate|refurbish|retrofit"
-    r"|standardi[sz]e|draft|sign|obtain|achieve\s+certification|go\s+live\s+with|release|ship|integrate|adopt)\b"
+    r"|standardi[sz]e|draft|sign|obtain|achieve\s+certification|go\s+live\s+with|release|ship|integrate|adopt"
+    r"|reopen|inspect|run|answer|welcome|process|recruit|hire|train|audit|test|relaunch|expand)\b"
     r"\s+(?P<object>[A-Za-z0-9][^,;.]{2,60})"
 )
 _VAGUE_OBJECT = re.compile(
-    r"^(?:的)?(?:各项|全部|所有|相关|整体|全年|本职)?(?:工作|任务|目标|水平|管理|体验|质量|氛围|形象|事情|事项|努力)"
-    r"|^(?:(?:the|our|all|some|more|any)\s+)*(?:things|work|everything|stuff|tasks|goals|job|improvements?)\b",
+    r"^(?:的)?(?:明显|显著|较大|更大|更多|一定|各项|全部|所有|相关|整体|全年|本职)*(?:的)?(?:工作|任务|目标|水平|管理|体验"
+    r"|质量|氛围|形象|事情|事项|努力|成效|成绩|效果|进展|突破|效率|能力|积极性)"
+    r"|^(?:(?:the|our|all|some|more|any|overall)\s+)*(?:things|work|everything|stuff|tasks|goals|job|improvements?"
+    r"|performance|experience|quality|morale|results?)\b",
     re.I,
 )
 
