@@ -219,15 +219,17 @@ def _goal_statement(goal: Payload, fact_text: str, lang: str) -> tuple[dict[str,
                 "deadline": deadline, "owner": owner, "fact_ids": [goal["id"]]}, questions
     parsed = parse_goal_text(fact_text)
     statement = _clean(fact_text)
-    suffix = g["missing_suffix"]
+    missing = []
     if not has_quantified_target(fact_text):
-        statement += suffix.format(field=g["missing"]["target"], placeholder=placeholder.format(
-            what=g["missing"]["target"]))
-        questions.append(g["question"].format(goal=_clean(fact_text), field=g["missing"]["target"]))
+        missing.append("target")
     if not parsed["deadline"]:
-        statement += suffix.format(field=g["missing"]["deadline"], placeholder=placeholder.format(
-            what=g["missing"]["deadline"]))
-        questions.append(g["question"].format(goal=_clean(fact_text), field=g["missing"]["deadline"]))
+        missing.append("deadline")
+    if missing:
+        sep = "；" if lang == "zh" else "; "
+        filled = sep.join(g["missing_field"].format(field=g["missing"][f], placeholder=placeholder.format(
+            what=g["missing"][f])) for f in missing)
+        statement += g["missing_wrap"].format(fields=filled)
+        questions += [g["question"].format(goal=_clean(fact_text), field=g["missing"][f]) for f in missing]
     return {"statement": _sentence(statement, lang), **parsed, "owner": None, "fact_ids": [goal["id"]]}, questions
 
 
