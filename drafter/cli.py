@@ -332,4 +332,4 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-from drafter import cli_export, cli_revise  # noqa: E402,F401  - register export/init/config, revise/history/undo/edit
+from drafter import cli_eval, cli_export, cli_revise  # noqa: E402,F401  - register the other commands on `app`

@@ -13,6 +13,7 @@ from drafter.render.markdown import section_body
 from drafter.schema import Goal, GoalsSection, Overview
 
 PLACEHOLDER_RE = re.compile(r"【待补充[:：][^】]*】|\[TO FILL:[^\]]*\]")
+FAILED_RE = re.compile(r"【本节生成失败[^】]*】|\[Section failed to draft[^\]]*\]")
 _ITEM_RE = re.compile(r"^\s*(?:[-*+•]|\d+[.)、]|[（(]\d+[)）]|[①-⑳])\s+|^\s*(?:[（(]\d+[)）]|[①-⑳])\s*")
 _HEADING_RE = re.compile(
     r"^(?:#{1,6}\s+.+|(?:[一二三四五六七八九十]{1,3})、\s*\S.{0,40}|\d{1,2}[.、]\s*[A-Za-z\u4e00-\u9fff].{0,60})$"
@@ -140,12 +141,25 @@ def _is_heading(line: str) -> bool:
         and match_heading(line) is not None
 
 
+_GOAL_CUE = re.compile(
+    r"力争|争取|确保|计划|要|将|需|拟|提升|提高|降低|减少|增加|达到|实现|完成|上线|新增|控制在|"
+    r"\b(?:aim|plan|target|will|reach|increase|reduce|cut|raise|grow|achieve|complete|launch|deliver|improve)",
+    re.I,
+)
+_GENERAL = re.compile(r"应该?|通常|一般|往往|有助于|\b(?:should|usually|typically|generally|helps?)\b", re.I)
+
+
 def _goal_items(text: str) -> list[GoalItem]:
+    """List items are goals; without a list, the sentences that state an aim (not general practice)."""
     items = [_ITEM_RE.sub("", ln).strip() for ln in text.splitlines() if _ITEM_RE.match(ln)]
     items = [i for i in items if i]
     if items:
         return [GoalItem(i) for i in items]
-    return [GoalItem(s) for s in sentences(text)]
+    goals = []
+    for sentence in sentences(text):
+        if PLACEHOLDER_RE.search(sentence) or (_GOAL_CUE.search(sentence) and not _GENERAL.search(sentence)):
+            goals.append(GoalItem(sentence))
+    return goals
 
 
 def load_document(path: Path, lang: str | None = None) -> tuple[Document, Overview | None]:

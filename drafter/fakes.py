@@ -109,7 +109,7 @@ class Recorder:
         self.directory = directory or recordings_dir()
         self.saved = 0
 
-    def __call__(self, messages: list[BaseMessage], tool: dict[str, Any], value: Any) -> None:
+    def __call__(self, messages: Sequence[Any], tool: dict[str, Any], value: Any) -> None:
         key = request_key(self.model, messages, tool)
         self.directory.mkdir(parents=True, exist_ok=True)
         record = {"model": self.model, "schema": tool["function"]["name"],

@@ -45,7 +45,8 @@ def test_route_fact(fact: str, key: str) -> None:
     [
         ("## 一、运营目标", "goals"), ("一、明确运营目标", "goals"), ("# 1. Goals", "goals"),
         ("二、梳理运营流程", "processes"), ("三、团队协作管理", "team"), ("四、数据分析的应用", "data"),
-        ("六、风险管理与应对策略", "risks"), ("七、客户关系管理", "customers"), ("八、技术在运营中的应用", "technology"),
+        ("六、风险管理与应对策略", "risks"), ("七、客户关系管理", "customers"),
+        ("八、技术在运营中的应用", "technology"),
         ("九、绩效评估与激励机制", "performance"), ("五、持续改进与创新", "improvement"), ("十、总结与展望", "summary"),
         ("## 5. Resource management", "resources"), ("## 10. Summary and outlook", "summary"),
         ("## 4. Data and KPIs", "data"), ("三、团队构成与角色分配", "team"),

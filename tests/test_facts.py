@@ -55,8 +55,9 @@ def test_json_and_toml_match_yaml(tmp_path: Path) -> None:
     data = {"company": "星河咖啡", "period": "2025年第四季度", "facts": ["华东地区42家门店"],
             "goals": [{"metric": "外卖订单占比", "target": "30%"}]}
     j = load_facts(write(tmp_path, "f.json", json.dumps(data, ensure_ascii=False)))
-    t = load_facts(write(tmp_path, "f.toml", 'company = "星河咖啡"\nperiod = "2025年第四季度"\nfacts = ["华东地区42家门店"]\n'
-                                               '[[goals]]\nmetric = "外卖订单占比"\ntarget = "30%"\n'))
+    toml = ('company = "星河咖啡"\nperiod = "2025年第四季度"\nfacts = ["华东地区42家门店"]\n'
+            '[[goals]]\nmetric = "外卖订单占比"\ntarget = "30%"\n')
+    t = load_facts(write(tmp_path, "f.toml", toml))
     y = load_facts(write(tmp_path, "f.yaml", "company: 星河咖啡\nperiod: 2025年第四季度\nfacts: [华东地区42家门店]\n"
                                               "goals:\n  - {metric: 外卖订单占比, target: 30%}\n"))
     assert [f.text for f in j.items] == [f.text for f in t.items] == [f.text for f in y.items]

@@ -11,7 +11,8 @@ def test_committed_schemas_are_current() -> None:
     for name, schema in schemas.generate().items():
         path = schemas.SCHEMA_DIR / name
         assert path.is_file(), f"{name} missing: run python -m drafter.schemas"
-        assert path.read_text(encoding="utf-8") == schemas.render(schema), f"{name} stale: run python -m drafter.schemas"
+        stale = f"{name} stale: run python -m drafter.schemas"
+        assert path.read_text(encoding="utf-8") == schemas.render(schema), stale
 
 
 def test_schemas_forbid_unknown_keys_and_describe_fields() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from drafter.catalog import CATALOG, spec
 from drafter.critic.grounding import figure_pool
-from drafter.document import Document, strip_placeholders
+from drafter.document import FAILED_RE, Document, strip_placeholders
 from drafter.numbers import Figure, extract_figures, figures_match
 from drafter.schema import FactRecord, Finding
 
@@ -32,7 +32,7 @@ def check_sections(doc: Document, required: Sequence[str]) -> list[Finding]:
         if section is None:
             msg = f"required section '{title}' is missing" if doc.lang == "en" else f"缺少必需章节“{title}”"
             findings.append(Finding(check="coverage", severity="error", section=key, message=msg, evidence=title))
-        elif not strip_placeholders(section.text).strip():
+        elif not FAILED_RE.sub("", strip_placeholders(section.text)).strip():
             msg = f"section '{title}' is empty" if doc.lang == "en" else f"章节“{title}”没有内容"
             findings.append(Finding(check="coverage", severity="error", section=key, message=msg, evidence=title))
     return findings

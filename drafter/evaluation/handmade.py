@@ -1,0 +1,95 @@
+"""Hand-authored recordings: what a model would answer for one section of a case, stored for mock replay.
+
+A recording's file name is `drafter.models.request_key(model, messages, tool)`, so it changes whenever the prompt
+files or the section schema change. Each hand-authored file also names its case and section; `rekey` recomputes
+the keys from the current prompts (`python -m drafter.evaluation.handmade`) so the files never go stale silently.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from drafter.errors import InputError
+from drafter.evaluation.cases import default_cases_dir, default_recordings_dir, load_case
+
+if TYPE_CHECKING:
+    from drafter.prompts import Message
+
+ORIGIN = "hand-authored"
+
+
+def section_request(facts_path: Path, section: str) -> tuple[list[Message], dict[str, Any]]:
+    """The exact messages and tool a first draft of `section` sends for this facts file."""
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    from drafter import chains
+    from drafter.facts import load_facts
+    from drafter.pipeline import new_overview
+
+    facts = load_facts(facts_path)
+    keys = [s.key for s in new_overview(facts, "mock").sections]
+    if section not in keys:
+        raise InputError(f"{facts_path}: the overview has no section '{section}' (it has {', '.join(keys)}).")
+    messages = chains.section_messages(facts, section, keys)
+    return messages, convert_to_openai_tool(chains.section_schema(section))
+
+
+def record_by_hand(case_dir: Path, section: str, response: dict[str, Any], directory: Path | None = None,
+                   model: str = "mock") -> Path:
+    """Validate `response` against the section schema and store it as the recording of that request."""
+    from drafter import chains
+    from drafter.models import request_key
+
+    case = load_case(case_dir)
+    messages, tool = section_request(case.facts_path, section)
+    value = chains.section_schema(section).model_validate(response)
+    target = directory or default_recordings_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    record = {"model": model, "schema": tool["function"]["name"], "origin": ORIGIN, "case": case.name,
+              "section": section, "response": value.model_dump(mode="json")}
+    path = target / f"{request_key(model, messages, tool)}.json"
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def hand_recordings(directory: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """The hand-authored recordings in `directory` (recorded model answers are left alone)."""
+    found = []
+    for path in sorted(directory.glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(record, dict) and record.get("origin") == ORIGIN:
+            found.append((path, record))
+    return found
+
+
+def rekey(directory: Path | None = None, cases_dir: Path | None = None) -> list[tuple[Path, Path]]:
+    """Rewrite every hand-authored recording under its current key; returns the (old, new) paths that moved."""
+    directory = directory or default_recordings_dir()
+    cases_dir = cases_dir or default_cases_dir()
+    moved = []
+    for path, record in hand_recordings(directory):
+        new = record_by_hand(cases_dir / record["case"], record["section"], record["response"], directory,
+                             record.get("model", "mock"))
+        if new.resolve() != path.resolve():
+            path.unlink()
+            moved.append((path, new))
+    return moved
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m drafter.evaluation.handmade [RECORDINGS_DIR [CASES_DIR]]`: re-key the hand-authored recordings."""
+    args = sys.argv[1:] if argv is None else argv
+    directory = Path(args[0]) if args else None
+    cases_dir = Path(args[1]) if len(args) > 1 else None
+    moved = rekey(directory, cases_dir)
+    for old, new in moved:
+        print(f"{old.name} → {new.name}")
+    print(f"{len(moved)} recording(s) re-keyed")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
