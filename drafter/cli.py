@@ -80,7 +80,7 @@ def write(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1, max=64,
-                                                    help="Sections drafted at once [default: 8].")] = None,
+                                                    help="Model calls at once [default: 10, every section of the catalog].")] = None,
     max_rounds: Annotated[int | None, typer.Option("--max-rounds", min=0, max=10,
                                                    help="Critique→revise rounds [default: 2].")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing draft.")] = False,

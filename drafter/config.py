@@ -16,7 +16,7 @@ _KEYS = {"model", "base_url", "language", "concurrency", "max_rounds", "timeout"
          "prices"}
 _ENV = {"model": "DRAFTER_MODEL", "base_url": "OPENAI_BASE_URL", "concurrency": "DRAFTER_CONCURRENCY",
         "max_rounds": "DRAFTER_MAX_ROUNDS", "language": "DRAFTER_LANGUAGE"}
-DEFAULTS: dict[str, Any] = {"model": "offline", "base_url": None, "language": "zh", "concurrency": 8,
+DEFAULTS: dict[str, Any] = {"model": "offline", "base_url": None, "language": "zh", "concurrency": 10,
                             "max_rounds": 2, "timeout": 120.0, "max_retries": 2, "structured_output": "auto"}
 
 

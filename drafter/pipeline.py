@@ -55,7 +55,7 @@ class _Silent:
 class WriteOptions:
     """Knobs of a write run."""
 
-    concurrency: int = 8
+    concurrency: int = 10  # the catalog has at most ten sections drafted in parallel
     max_rounds: int = 2
     progress: Progress = field(default_factory=_Silent)
     recorder: chains.Recorder | None = None
