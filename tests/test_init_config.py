@@ -16,6 +16,7 @@ import drafter.cli_export  # noqa: F401  - registers export/init/config until cl
 from drafter import pipeline, store
 from drafter.cli import app
 from drafter.cli_export import facts_schema_path, mask_secret, redact_url
+from drafter.config import DEFAULTS
 from drafter.document import PLACEHOLDER_RE
 from drafter.facts import FactsFile, load_facts
 
@@ -206,7 +207,7 @@ def test_write_reads_model_and_rounds_from_drafter_toml(
     (tmp_path / "drafter.toml").write_text('model = "mock"\nmax_rounds = 0\n', encoding="utf-8")
     result = runner.invoke(app, ["write", str(coffee), "-o", "a", "--json"])
     assert result.exit_code == 0, result.output
-    assert (captured["model"], captured["max_rounds"], captured["concurrency"]) == ("mock", 0, 8)
+    assert (captured["model"], captured["max_rounds"], captured["concurrency"]) == ("mock", 0, DEFAULTS["concurrency"])
     assert store.load(tmp_path / "a").model == "mock"
 
     monkeypatch.setenv("DRAFTER_MAX_ROUNDS", "3")
