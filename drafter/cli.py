@@ -79,8 +79,8 @@ def write(
     output: Annotated[Path, typer.Option("--output", "-o", help="Draft directory to write.")] = Path("out"),
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
-    concurrency: Annotated[int | None, typer.Option("--concurrency", "-j", min=1, max=64,
-                                                    help="Model calls at once [default: 10, every section of the catalog].")] = None,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", "-j", min=1, max=64, help="Model calls at once [default: 10, every catalog section].")] = None,
     max_rounds: Annotated[int | None, typer.Option("--max-rounds", min=0, max=10,
                                                    help="Critique→revise rounds [default: 2].")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing draft.")] = False,

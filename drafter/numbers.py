@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from drafter.cnnum import cn_multiplier, parse_number
 from drafter.timeexpr import DateTuple, dates_match, find_date_spans
 
 STRUCTURAL_WORDS = tuple(
@@ -38,7 +39,6 @@ _EN_DURATION = {
     "day": "天", "week": "周", "month": "月", "quarter": "季度", "year": "年", "hour": "小时",
     "minute": "分钟", "second": "秒",
 }
-_CN_MULT = {"十": 10.0, "百": 100.0, "千": 1e3, "万": 1e4, "亿": 1e8}
 _EN_MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9,
             "billion": 1e9}
 _DATE_KINDS = frozenset({"date", "year", "quarter"})
@@ -185,7 +185,7 @@ class _Extractor:
         self.claim_all(_ORDINALS)
         self.claim_all(_IDENT)
         for m in _RANK.finditer(self.s):
-            value = _parse_number(m.group(1)) or _EN_WORD_VALUES.get(m.group(1).lower())
+            value = parse_number(m.group(1)) or _EN_WORD_VALUES.get(m.group(1).lower())
             if value and self.free(m.start(), m.end()):
                 self.add(m.start(), m.end(), "number", value, "top")
         self.claim_all(_CLOCK)
@@ -194,7 +194,7 @@ class _Extractor:
             if self.free(m.start(), m.end()) and right > 0:
                 self.add(m.start(), m.end(), "ratio", float(m.group(1)) / right, "")
         for m in _PERCENT_OF.finditer(self.s):
-            value = 100.0 if m.group(1) == "百" else _parse_number(m.group(1))
+            value = 100.0 if m.group(1) == "百" else parse_number(m.group(1))
             if value is not None and self.free(m.start(), m.end()):
                 self.add(m.start(), m.end(), "percent", value, "%")
         for m in _ARABIC.finditer(self.s):
@@ -230,7 +230,7 @@ class _Extractor:
         cn = re.compile(r"[百千万亿]+").match(s, pos)
         en = _EN_MULT_RE.match(s, pos)
         if cn:
-            mult, pos = _cn_multiplier(cn.group()), cn.end()
+            mult, pos = cn_multiplier(cn.group()), cn.end()
         elif en and (en.group(2) in (None, "M") or currency):
             mult, pos = _EN_MULT[(en.group(1) or en.group(2) or en.group(3)).lower()], en.end()
         self.finish(begin, pos, value, mult, prefix_unit, chinese=False, lone_one=False,
@@ -243,7 +243,7 @@ class _Extractor:
             return
         if len(run) > 1 and not any(c in "十百千万亿点" for c in run):
             return
-        value = _parse_number(run)
+        value = parse_number(run)
         if value is None:
             return
         has_mult = run[-1] in "万亿"
@@ -325,73 +325,6 @@ def _ascii_letter(ch: str) -> bool:
 def _alnum_end(s: str, pos: int) -> int:
     match = re.compile(r"[A-Za-z0-9.\-]*[A-Za-z0-9]").match(s, pos)
     return match.end() if match else pos
-
-
-def _cn_multiplier(chars: str) -> float:
-    return math.prod(_CN_MULT[c] for c in chars)
-
-
-def _parse_number(token: str) -> float | None:
-    """Parse an Arabic or Chinese numeral (万/亿 expanded); None when it is not a number."""
-    try:
-        return float(token)
-    except ValueError:
-        pass
-    simple = _simple_chinese(token)
-    if simple is not None:
-        return simple
-    import cn2an  # lazy, and only for forms the fast path does not cover: keeps start-up fast
-
-    try:
-        return float(cn2an.cn2an(token, "normal"))
-    except (ValueError, KeyError, IndexError, TypeError):
-        pass
-    core = token.rstrip("万亿")
-    if not core or core == token:
-        return None
-    try:
-        return float(cn2an.cn2an(core, "normal")) * _cn_multiplier(token[len(core):])
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
-
-
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
-
-
-def _simple_chinese(token: str) -> float | None:
-    """Standard-form Chinese integers (三百八十, 十二, 两万三千, 一亿二千万) without cn2an; None otherwise."""
-    if not token:
-        return None
-    if "亿" in token:
-        high, _, low = token.partition("亿")
-        hi, lo = _simple_chinese(high), (_simple_chinese(low) if low else 0.0)
-        return None if hi is None or lo is None else hi * 1e8 + lo
-    if "万" in token:
-        high, _, low = token.partition("万")
-        hi, lo = _below_wan(high), (_below_wan(low) if low else 0)
-        return None if hi is None or lo is None else float(hi * 10_000 + lo)
-    value = _below_wan(token)
-    return None if value is None else float(value)
-
-
-def _below_wan(token: str) -> int | None:
-    total, digit, has_digit = 0, None, False
-    for i, ch in enumerate(token):
-        if ch in _CN_DIGIT:
-            if digit is not None and digit != 0:
-                return None  # two digits in a row (三五) is not standard form
-            digit, has_digit = _CN_DIGIT[ch], True
-        elif ch in _CN_SMALL_UNIT:
-            if digit is None and not (ch == "十" and i == 0):
-                return None  # 千万别, 百货: a unit needs a digit before it (十 may lead)
-            total += (digit if digit is not None else 1) * _CN_SMALL_UNIT[ch]
-            digit = None
-        else:
-            return None
-    if not has_digit and total == 0:
-        return None
-    return total + (digit or 0)
 
 
 def extract_figures(text: str) -> list[Figure]:
