@@ -32,9 +32,9 @@ def best_of(cmd: list[str], runs: int = 5, env: dict[str, str] | None = None) ->
 def concurrency() -> None:
     """Mocked model with DRAFTER_MOCK_LATENCY: --concurrency 1 against the default."""
     os.environ["DRAFTER_MOCK_LATENCY"] = str(LATENCY)
+    from drafter.config import DEFAULTS
     from drafter.facts import load_facts
     from drafter.models import ModelSettings
-    from drafter.config import DEFAULTS
     from drafter.pipeline import WriteOptions, write_overview
 
     facts = load_facts(EXAMPLE)
