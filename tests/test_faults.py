@@ -220,3 +220,33 @@ def test_llm_critic_failure_is_reported_not_fatal(server: FakeServer, tmp_path: 
     overview = write_overview(load_facts(team_only(tmp_path)), settings("tools"), WriteOptions(use_cache=False))
     assert all(s.state == "ok" for s in overview.sections)
     assert any(f.check == "llm" and "unavailable" in f.message for f in overview.findings)
+
+
+def test_ctrl_c_keeps_finished_sections_for_resume(tmp_path: Path, coffee: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from drafter import pipeline
+    from drafter.fakes import FakeToolChatModel
+
+    class InterruptAtData(FakeToolChatModel):
+        def answer(self, messages: Any, tool: dict[str, Any]) -> dict[str, Any]:
+            if '"key": "data"' in str(messages[-1].content):
+                raise KeyboardInterrupt
+            return super().answer(messages, tool)
+
+    original = pipeline.make_model
+    monkeypatch.setattr(pipeline, "make_model", lambda settings: InterruptAtData())
+    out = tmp_path / "d"
+    result = runner.invoke(app, ["write", str(coffee), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 130 and "--resume" in result.output
+    state = json.loads((out / "overview.json").read_text(encoding="utf-8"))
+    done = [s["key"] for s in state["sections"] if s["state"] == "ok"]
+    assert done[:3] == ["goals", "processes", "team"] and "data" not in done
+    assert {s["error"] for s in state["sections"] if s["state"] == "failed"} == {"interrupted"}
+    assert not (out / ".drafter.lock").exists()
+    monkeypatch.setattr(pipeline, "make_model", original)
+    resumed = runner.invoke(app, ["write", str(coffee), "-o", str(out), "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    final = json.loads((out / "overview.json").read_text(encoding="utf-8"))
+    assert all(s["state"] == "ok" for s in final["sections"])
+    goals = next(s for s in final["sections"] if s["key"] == "goals")
+    assert len(goals["history"]) == 1, "finished sections are not redrafted on resume"
