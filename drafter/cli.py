@@ -114,7 +114,7 @@ def write(
     if settings.model.name == "offline" and not as_json:
         err.print("[dim]model: offline (deterministic, no network); --model openai:<name> for an LLM[/dim]")
     log = (lambda text: err.print(f"[dim]{escape(text)}[/dim]")) if verbose else None
-    with store.locked(output), _progress() as progress:
+    with store.locked(output), _RichProgress() as progress:
         options = WriteOptions(settings.concurrency, settings.max_rounds, progress, use_cache=not no_cache,
                                budget_tokens=budget_tokens, log=log)
         try:
@@ -232,10 +232,6 @@ class _RichProgress:
 
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(None, None, None)
-
-
-def _progress() -> _RichProgress:
-    return _RichProgress()
 
 
 @app.command()

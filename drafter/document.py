@@ -10,7 +10,7 @@ from drafter.catalog import match_heading, spec
 from drafter.errors import InputError
 from drafter.facts import decode
 from drafter.render.markdown import section_body
-from drafter.schema import Goal, GoalsSection, Overview
+from drafter.schema import Goal, GoalsSection, Overview, fact_ids_of
 
 PLACEHOLDER_RE = re.compile(r"【待补充[:：][^】]*】|\[TO FILL:[^\]]*\]")
 FAILED_RE = re.compile(r"【本节生成失败[^】]*】|\[Section failed to draft[^\]]*\]")
@@ -82,19 +82,12 @@ def from_overview(overview: Overview) -> Document:
         if s.content is None:
             sections.append(DocSection(s.key, s.title, "", fact_ids=set()))
             continue
-        ids = {i for item in _items(s.content) for i in item.fact_ids}
+        ids = fact_ids_of(s.content)
         goals = [GoalItem(g.statement, g) for g in s.content.goals] if isinstance(s.content, GoalsSection) else []
         sections.append(DocSection(s.key, s.title, section_body(s.content, overview.language), goals, ids))
     opening = overview.opening.text if overview.opening else ""
     ids = set(overview.opening.fact_ids) if overview.opening else set()
     return Document(overview.language, overview.title, opening, sections, ids)
-
-
-def _items(content: object) -> list[Goal]:
-    items: list[Goal] = []
-    for name in ("paragraphs", "bullets", "goals", "risks"):
-        items += list(getattr(content, name, []))
-    return items
 
 
 def detect_language(text: str) -> str:

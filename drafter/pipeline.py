@@ -29,6 +29,8 @@ from drafter.schema import (
     SectionVersion,
     Usage,
     UsageEntry,
+    cited,
+    fact_ids_of,
 )
 
 if TYPE_CHECKING:
@@ -120,13 +122,10 @@ def clean_ids(content: Any, known: set[str]) -> Any:
     return content
 
 
-def cited(content: Any) -> list[Any]:
-    items: list[Any] = list(getattr(content, "paragraphs", []))
-    items += list(getattr(content, "bullets", [])) + list(getattr(content, "goals", []))
-    items += list(getattr(content, "risks", []))
-    if isinstance(content, Opening):
-        items.append(content)
-    return items
+def section_digests(overview: Overview) -> list[dict[str, Any]]:
+    """What the summary is drafted from: each drafted section's key, title and cited facts."""
+    return [{"key": s.key, "title": s.title, "fact_ids": sorted(fact_ids_of(s.content))}
+            for s in overview.sections if s.content is not None and s.key != "summary"]
 
 
 def goal_metrics(sections: list[Section]) -> list[str]:
@@ -160,31 +159,28 @@ async def draft_closing(runner: Runner, facts: Facts, overview: Overview, known:
     keys = [s.key for s in overview.sections]
     metrics = goal_metrics(overview.sections)
     questions = [q.text for q in collect_questions(overview.sections)]
-    digests = [{"key": s.key, "title": s.title,
-                "fact_ids": sorted({i for item in cited(s.content) for i in item.fact_ids})}
-               for s in overview.sections if s.content is not None and s.key != "summary"]
+    digests = section_digests(overview)
     tasks = [runner.run(Opening, chains.opening_messages(facts, keys, metrics), "opening", "draft")]
     if "summary" in keys:
         tasks.append(runner.run(ProseSection, chains.summary_messages(facts, digests, metrics, questions),
                                 "summary", "draft"))
     results = await asyncio.gather(*tasks, return_exceptions=True)
     if isinstance(results[0], BaseException):
-        _reraise_unexpected(results[0])
+        _raise_unless_model_failure(results[0])
     else:
         overview.opening = clean_ids(results[0], known)
     if len(results) > 1:
         summary = overview.section("summary")
         if isinstance(results[1], BaseException):
-            _reraise_unexpected(results[1])
+            _raise_unless_model_failure(results[1])
             summary.state, summary.error = "failed", str(results[1])
         else:
             set_version(summary, clean_ids(results[1], known), runner.settings.name, "draft")
 
 
-def _reraise_unexpected(exc: BaseException) -> None:
-    if isinstance(exc, DrafterError | asyncio.CancelledError | KeyboardInterrupt):
-        if not isinstance(exc, DrafterError):
-            raise exc
+def _raise_unless_model_failure(exc: BaseException) -> None:
+    """A model or endpoint failure fails one section; anything else (a bug, Ctrl-C) propagates."""
+    if isinstance(exc, DrafterError):
         return
     if type(exc).__module__.split(".")[0] in ("openai", "httpx", "langchain_core", "langchain_openai"):
         return
@@ -237,7 +233,7 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
         try:
             content = await _draft_section(runner, facts, section.key, keys, known)
         except Exception as exc:  # noqa: BLE001 - a failed section is saved as failed; the others are kept
-            _reraise_unexpected(exc)
+            _raise_unless_model_failure(exc)
             section.state, section.error = "failed", str(exc)[:500]
             options.progress.step(section.title, ok=False)
             return
@@ -296,7 +292,7 @@ async def _critique_loop(runner: Runner, facts: Facts, overview: Overview, optio
             try:
                 content = await _draft_section(runner, facts, section.key, keys, known, revision, round_)
             except Exception as exc:  # noqa: BLE001 - keep the previous version
-                _reraise_unexpected(exc)
+                _raise_unless_model_failure(exc)
                 options.progress.step(section.title, ok=False)
                 return
             previous = section.history[-1] if section.current is None else section.history[section.current - 1]
@@ -336,5 +332,3 @@ def write_overview(facts: Facts, settings: ModelSettings, options: WriteOptions 
         raise InputError("--max-rounds must be 0 or more.")
     return asyncio.run(draft_overview(facts, settings, options or WriteOptions(), model, resume))
 
-
-Callback = Callable[[str], None]

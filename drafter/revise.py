@@ -23,6 +23,7 @@ from drafter.pipeline import (
     goal_metrics,
     make_current,
     now,
+    section_digests,
     set_version,
 )
 from drafter.render.markdown import section_body
@@ -111,7 +112,7 @@ def propose(overview: Overview, key: str, instruction: str | None, settings: Mod
     runner = Runner(model or make_model(settings), settings, lang, 1)
     known = {f.id for f in facts.items}
     if key == "summary":
-        messages = chains.summary_messages(facts, _digests(overview), goal_metrics(overview.sections),
+        messages = chains.summary_messages(facts, section_digests(overview), goal_metrics(overview.sections),
                                            [q.text for q in collect_questions(overview.sections)])
         schema: type[Any] = ProseSection
     else:
@@ -133,17 +134,10 @@ def propose(overview: Overview, key: str, instruction: str | None, settings: Mod
                     sum(e.calls for e in runner.usage.entries), note)
 
 
-def _digests(overview: Overview) -> list[dict[str, Any]]:
-    from drafter.pipeline import cited
-
-    return [{"key": s.key, "title": s.title, "fact_ids": sorted({i for it in cited(s.content) for i in it.fact_ids})}
-            for s in overview.sections if s.content is not None and s.key != "summary"]
-
-
 def _dependents(overview: Overview) -> tuple[Any, ...]:
     """What the opening and summary are drafted from; when it changes they become stale."""
     return (tuple(goal_metrics(overview.sections)), tuple(q.text for q in collect_questions(overview.sections)),
-            tuple(tuple(d["fact_ids"]) for d in _digests(overview)))
+            tuple(tuple(d["fact_ids"]) for d in section_digests(overview)))
 
 
 def accept(overview: Overview, key: str, content: SectionContent, model: str, instruction: str | None,

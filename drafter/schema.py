@@ -93,6 +93,21 @@ class Opening(_Model):
 
 
 SectionContent = Annotated[ProseSection | GoalsSection | RisksSection, Field(discriminator="kind")]
+
+
+def cited(content: object) -> list[Paragraph | Bullet | Goal | Risk | Opening]:
+    """Every item of a section (or the opening) that carries fact ids."""
+    if isinstance(content, Opening):
+        return [content]
+    items: list[Paragraph | Bullet | Goal | Risk | Opening] = []
+    for name in ("paragraphs", "bullets", "goals", "risks"):
+        items += list(getattr(content, name, []))
+    return items
+
+
+def fact_ids_of(content: object) -> set[str]:
+    """The fact ids a section (or the opening) cites."""
+    return {i for item in cited(content) for i in item.fact_ids}
 CONTENT_MODELS: dict[str, type[ProseSection] | type[GoalsSection] | type[RisksSection]] = {
     "prose": ProseSection,
     "summary": ProseSection,
