@@ -62,15 +62,18 @@ def _main(
 
 ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="offline (default), mock, or openai:<model>. "
                                                 "Env: DRAFTER_MODEL.", show_default=False)]
+ApiKeyOpt = Annotated[str | None, typer.Option("--api-key", help="API key for openai:<model>; prefer the "
+                                               "OPENAI_API_KEY variable (options can end up in shell history).",
+                                               show_default=False)]
 BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (env: OPENAI_BASE_URL).",
                                                 show_default=False)]
 
 
-def settings_from(model: str | None, base_url: str | None, **extra: Any) -> Any:
+def settings_from(model: str | None, base_url: str | None, api_key: str | None = None, **extra: Any) -> Any:
     """Resolve model settings: option > env > config file > default."""
     from drafter.config import resolve_settings
 
-    return resolve_settings(model=model, base_url=base_url, **extra)
+    return resolve_settings(model=model, base_url=base_url, api_key=api_key, **extra)
 
 
 @app.command()
@@ -79,6 +82,7 @@ def write(
     output: Annotated[Path, typer.Option("--output", "-o", help="Draft directory to write.")] = Path("out"),
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
     concurrency: Annotated[int | None, typer.Option(
         "--concurrency", "-j", min=1, max=64, help="Model calls at once [default: 10, every catalog section].")] = None,
     max_rounds: Annotated[int | None, typer.Option("--max-rounds", min=0, max=10,
@@ -106,7 +110,7 @@ def write(
     from drafter.pipeline import WriteOptions, write_overview
 
     facts = load_facts(facts_file)
-    settings = settings_from(model, base_url, concurrency=concurrency, max_rounds=max_rounds,
+    settings = settings_from(model, base_url, api_key, concurrency=concurrency, max_rounds=max_rounds,
                              structured_output=structured_output, timeout=timeout, max_retries=max_retries)
     previous = _resumable(output, facts.digest) if resume else None
     if previous is None:
@@ -246,11 +250,12 @@ def check(
     model: Annotated[str | None, typer.Option("--model", "-m", help="openai:<model> adds the advisory LLM critic "
                                               "(judges achievable/relevant).", show_default=False)] = None,
     base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
 ) -> None:
     """Critique any overview: SMART goals, coverage, grounding, language, repetition. Exit 1 on errors."""
     from drafter.checking import check_file
 
-    settings = settings_from(model, base_url).model if model else None
+    settings = settings_from(model, base_url, api_key).model if model else None
     report = check_file(file, facts_file, lang, settings)
     if as_json:
         out.print_json(json.dumps(report.to_json(), ensure_ascii=False))

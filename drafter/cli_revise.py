@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from drafter.cli import BaseUrlOpt, ModelOpt, app, err, out, settings_from
+from drafter.cli import ApiKeyOpt, BaseUrlOpt, ModelOpt, app, err, out, settings_from
 
 if TYPE_CHECKING:
     from drafter.models import ModelSettings
@@ -19,9 +19,9 @@ DirArg = Annotated[Path, typer.Argument(help="Draft directory (made by `drafter 
 KeyArg = Annotated[str, typer.Argument(help="Section key, e.g. goals (see `drafter sections`).", show_default=False)]
 
 
-def _model_for(overview: Overview, model: str | None, base_url: str | None) -> ModelSettings:
+def _model_for(overview: Overview, model: str | None, base_url: str | None, api_key: str | None) -> ModelSettings:
     """Option > env > config; when none is set, the model the draft was written with."""
-    settings = settings_from(model, base_url)
+    settings = settings_from(model, base_url, api_key)
     if settings.sources.get("model") == "default" and overview.model != "offline":
         from drafter.config import with_model
         from drafter.models import parse_model_name
@@ -124,6 +124,7 @@ def revise(
                                                   "from the current sections.")] = False,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
 ) -> None:
     """Redraft one section (one model call + critic), show the diff, and accept, reject or edit it."""
     from drafter import revise as lib
@@ -131,7 +132,7 @@ def revise(
 
     with store.locked(directory):
         overview = store.load(directory)
-        settings = _model_for(overview, model, base_url)
+        settings = _model_for(overview, model, base_url, api_key)
         if section is not None:
             _revise_one(directory, overview, section, instruction, settings, yes)
         elif not refresh_summary:

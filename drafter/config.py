@@ -63,7 +63,7 @@ def resolve_settings(**options: Any) -> Settings:
     config, path = read_config()
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    for key, default in DEFAULTS.items():
+    for key, default in DEFAULTS.items():  # api_key is not a setting to show: it goes to ModelSettings only
         if options.get(key) is not None:
             values[key], sources[key] = options[key], "option"
         elif key in _ENV and os.environ.get(_ENV[key]):
@@ -84,7 +84,8 @@ def resolve_settings(**options: Any) -> Settings:
     if values["structured_output"] not in STRUCTURED_MODES:
         raise InputError(f"structured_output must be one of {', '.join(STRUCTURED_MODES)}.")
     model = ModelSettings(name=parse_model_name(str(values["model"])), base_url=values["base_url"],
-                          timeout=timeout, max_retries=retries, structured_output=values["structured_output"])
+                          timeout=timeout, max_retries=retries, structured_output=values["structured_output"],
+                          api_key=options.get("api_key"))
     prices = config.get("prices") or {}
     if not isinstance(prices, dict) or not all(isinstance(v, dict) for v in prices.values()):
         raise InputError(f"{path}: prices must be tables like [prices.\"openai:gpt-4o-mini\"] input = 0.15 "

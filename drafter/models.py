@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ class ModelSettings:
     structured_output: str = "auto"
     temperature: float = 0.2
     max_tokens: int = 4096
+    api_key: str | None = field(default=None, repr=False, compare=False)  # from --api-key; never serialised
 
     @property
     def kind(self) -> str:
@@ -112,7 +113,7 @@ def _openai(settings: ModelSettings, api_key: str | None) -> BaseChatModel:
     from drafter.config import config_api_key
 
     base_url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or None
-    key = api_key or os.environ.get("OPENAI_API_KEY") or config_api_key()
+    key = api_key or settings.api_key or os.environ.get("OPENAI_API_KEY") or config_api_key()
     if not key and not base_url:
         raise InputError(
             "OPENAI_API_KEY is not set. Export it, or point --base-url/OPENAI_BASE_URL at an OpenAI-compatible "

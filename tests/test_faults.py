@@ -250,3 +250,20 @@ def test_ctrl_c_keeps_finished_sections_for_resume(tmp_path: Path, coffee: Path,
     assert all(s["state"] == "ok" for s in final["sections"])
     goals = next(s for s in final["sections"] if s["key"] == "goals")
     assert len(goals["history"]) == 1, "finished sections are not redrafted on resume"
+
+
+def test_api_key_option_is_used_and_never_written(tmp_path: Path, coffee: Path, monkeypatch: pytest.MonkeyPatch
+                                                  ) -> None:
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
+    fake = FakeServer()
+    with respx.mock() as router:
+        router.post(f"{BASE}/chat/completions").mock(side_effect=fake)
+        out = tmp_path / "d"
+        result = runner.invoke(app, ["write", str(coffee), "-o", str(out), "-m", "openai:test-model", "--base-url",
+                                     BASE, "--api-key", CANARY, "-v"])
+    assert result.exit_code == 0, result.output
+    assert fake.headers[0]["authorization"] == f"Bearer {CANARY}"
+    assert CANARY not in result.output
+    for path in [*out.rglob("*"), *(tmp_path / "cache").rglob("*")]:
+        if path.is_file():
+            assert CANARY.encode() not in path.read_bytes(), path
