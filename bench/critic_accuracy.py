@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from drafter.critic.report import check_document
+from drafter.critic.report import check_against
 from drafter.critic.smart import judge_goal
 from drafter.document import parse_markdown
 from drafter.facts import load_facts
@@ -56,8 +56,7 @@ def overviews(folder_name: str, verbose: bool) -> None:
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         facts = load_facts(folder / "facts.yaml")
         doc = parse_markdown((folder / "overview.md").read_text(encoding="utf-8"), facts.language)
-        report = check_document(doc, facts.records(), facts.source_texts(), facts.file.strategy, facts.file.sections,
-                                [facts.file.company, *(f.text for f in facts.items)])
+        report = check_against(doc, facts)
         expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8")) or []
         errors = [f for f in report.findings if f.severity in ("error", "warning")]
         for defect in expected:

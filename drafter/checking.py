@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from drafter.critic.report import CheckReport, check_document
+from drafter.critic.report import CheckReport, check_against, check_document
 from drafter.document import Document, load_document
 from drafter.facts import load_facts
 from drafter.models import ModelSettings
@@ -45,9 +45,7 @@ def _deterministic(path: Path, facts_path: Path | None, lang: str | None
         facts = load_facts(facts_path)
         if lang is None:
             doc.lang = facts.language
-        report = check_document(doc, facts.records(), facts.source_texts(), facts.file.strategy, facts.file.sections,
-                                [facts.file.company, *(f.text for f in facts.items)])
-        return report, doc, [f.text for f in facts.items], list(facts.file.strategy)
+        return check_against(doc, facts), doc, [f.text for f in facts.items], list(facts.file.strategy)
     if overview is not None:
         sources = [overview.company, overview.period, *(f.text for f in overview.facts)]
         report = check_document(doc, overview.facts, sources, overview.strategy, overview.sections_override,

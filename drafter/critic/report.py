@@ -124,14 +124,15 @@ def _section_rows(doc: Document, required: Sequence[str]) -> list[dict[str, Any]
     return rows
 
 
+def check_against(doc: Document, facts: Facts) -> CheckReport:
+    """Every deterministic check of `doc` against a loaded facts file."""
+    return check_document(doc, facts.records(), facts.source_texts(), facts.file.strategy, facts.file.sections,
+                          [facts.file.company, *(f.text for f in facts.items)])
+
+
 def review(overview: Overview, facts: Facts) -> list[Finding]:
     """The critic's findings for a drafter overview against its facts."""
-    report = check_document(
-        from_overview(overview), facts=facts.records(),
-        source_texts=facts.source_texts(), strategy=facts.file.strategy, selected=facts.file.sections,
-        names=[facts.file.company, *(f.text for f in facts.items)],
-    )
-    return report.findings
+    return check_against(from_overview(overview), facts).findings
 
 
 def score(findings: Sequence[Finding]) -> int:

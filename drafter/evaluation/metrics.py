@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from drafter.critic.coverage import check_facts_used, check_sections, required_keys
 from drafter.critic.grounding import figure_pool, unsupported_figures
-from drafter.critic.report import check_document
+from drafter.critic.report import check_against
 from drafter.critic.smart import judge_goal
 from drafter.document import PLACEHOLDER_RE, Document, parse_markdown
 
@@ -206,10 +206,7 @@ def smart_pass_rate(doc: Document, facts: Facts) -> Score:
 
 def critic_errors(doc: Document, facts: Facts) -> Score:
     """Number of error findings of the deterministic critic (the same checks `drafter check --facts` runs)."""
-    report = check_document(
-        doc, facts.records(), facts.source_texts(), facts.file.strategy, facts.file.sections,
-        [facts.file.company, *(f.text for f in facts.items)],
-    )
+    report = check_against(doc, facts)
     errors = [f"[{f.check}] {f.section or '-'}: {f.message}" for f in report.findings if f.severity == "error"]
     return Score(float(len(errors)), _listing(errors) if errors else f"no errors ({report.warnings} warning(s))")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from drafter.critic.report import check_document
+from drafter.critic.report import check_against
 from drafter.critic.smart import judge_goal
 from drafter.document import parse_markdown
 from drafter.facts import load_facts
@@ -37,8 +37,7 @@ def test_smart_f1_floor(path: Path, dimension: str) -> None:
 def _report(folder: Path):  # type: ignore[no-untyped-def]
     facts = load_facts(folder / "facts.yaml")
     doc = parse_markdown((folder / "overview.md").read_text(encoding="utf-8"), facts.language)
-    return check_document(doc, facts.records(), facts.source_texts(), facts.file.strategy, facts.file.sections,
-                          [facts.file.company, *(f.text for f in facts.items)])
+    return check_against(doc, facts)
 
 
 @pytest.mark.parametrize("folder", OVERVIEWS, ids=lambda p: f"{p.parent.name}/{p.name}")
