@@ -32,10 +32,10 @@ def best_of(cmd: list[str], runs: int = 5, env: dict[str, str] | None = None) ->
 def concurrency() -> None:
     """Mocked model with DRAFTER_MOCK_LATENCY: --concurrency 1 against the default."""
     os.environ["DRAFTER_MOCK_LATENCY"] = str(LATENCY)
-    from drafter.config import DEFAULTS
-    from drafter.facts import load_facts
-    from drafter.models import ModelSettings
+    from drafter.facts.load import load_facts
+    from drafter.llm.registry import ModelSettings
     from drafter.pipeline import WriteOptions, write_overview
+    from drafter.settings import DEFAULTS
 
     facts = load_facts(EXAMPLE)
     results = {}
@@ -65,10 +65,10 @@ def startup_and_offline() -> None:
         low, med = best_of([exe, "write", str(EXAMPLE), "-o", tmp, "--force", "--json"])
     print(f"drafter write examples/coffee.yaml (offline, whole process): min {low:.3f} s, median {med:.3f} s "
           "(goal ≤ 0.6 s)")
-    from drafter.facts import load_facts
-    from drafter.models import ModelSettings
+    from drafter.draft.render_markdown import render
+    from drafter.facts.load import load_facts
+    from drafter.llm.registry import ModelSettings
     from drafter.pipeline import write_overview
-    from drafter.render.markdown import render
 
     facts = load_facts(EXAMPLE)
     write_overview(facts, ModelSettings("offline"))  # warm

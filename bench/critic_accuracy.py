@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from drafter.critic.report import check_against
+from drafter.critic.checks import check_against
+from drafter.critic.document import parse_markdown
 from drafter.critic.smart import judge_goal
-from drafter.document import parse_markdown
-from drafter.facts import load_facts
+from drafter.facts.load import load_facts
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 DIMENSIONS = ("specific", "measurable", "time_bound")

@@ -11,13 +11,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
-from drafter import chains, critic
-from drafter.catalog import select_sections, spec
-from drafter.errors import DrafterError, InputError
-from drafter.facts import Facts
-from drafter.models import ModelSettings, make_model
-from drafter.render.markdown import title_for
-from drafter.schema import (
+from drafter import critic
+from drafter.draft.model import (
     Finding,
     GoalsSection,
     Opening,
@@ -32,9 +27,15 @@ from drafter.schema import (
     cited,
     fact_ids_of,
 )
+from drafter.draft.render_markdown import title_for
+from drafter.errors import DrafterError, InputError
+from drafter.facts.catalog import select_sections, spec
+from drafter.facts.model import Facts
+from drafter.llm import chains
+from drafter.llm.registry import ModelSettings, make_model
 
 if TYPE_CHECKING:
-    from drafter.prompts import Message
+    from drafter.llm.prompts import Message
 
 
 class Progress(Protocol):
@@ -99,12 +100,12 @@ class Runner:
 
 def call_context(settings: ModelSettings, options: WriteOptions | None = None) -> chains.CallContext:
     """The per-run call context: endpoint identity, structured-output mode, cache (real models only), budget."""
-    from drafter.structured import Budget
+    from drafter.llm.loop import Budget
 
     options = options or WriteOptions(use_cache=False)
     cache = None
     if options.use_cache and not settings.is_fake:
-        from drafter.cache import ResponseCache
+        from drafter.llm.cassettes import ResponseCache
 
         cache = ResponseCache()
     mode = settings.structured_output if not settings.is_fake else "tools"
@@ -211,7 +212,7 @@ def new_overview(facts: Facts, model_name: str) -> Overview:
         title=title_for(file.company, file.period, file.language), company=file.company, period=file.period,
         language=file.language, model=model_name, created=stamp, updated=stamp,
         facts_path=str(Path(facts.path).resolve()),
-        facts_digest=facts.digest, facts=facts.records(),
+        facts_digest=facts.digest, facts=facts.items, industry=file.industry, audience=file.audience,
         strategy=list(file.strategy), sections_override=list(file.sections) if file.sections else None,
         sections=[Section(key=k, title=spec(k).title(file.language)) for k in keys],
     )
@@ -255,8 +256,8 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
 
 async def _llm_critique(runner: Runner, facts: Facts, overview: Overview) -> None:
     """Advisory review by the model itself, after the deterministic loop."""
+    from drafter.critic.document import from_overview
     from drafter.critic.llm import Critique, run_llm_critic, to_findings
-    from drafter.document import from_overview
 
     result = await run_llm_critic(runner, from_overview(overview), [f.text for f in facts.items],
                                   facts.file.strategy, overview.findings)

@@ -9,25 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drafter import chains, critic
-from drafter.catalog import spec
-from drafter.document import PLACEHOLDER_RE
-from drafter.errors import InputError
-from drafter.facts import Facts, FactsFile, load_facts
-from drafter.models import ModelSettings, make_model
-from drafter.offline import parse_goal_text
-from drafter.pipeline import (
-    Runner,
-    clean_ids,
-    collect_questions,
-    goal_metrics,
-    make_current,
-    now,
-    section_digests,
-    set_version,
-)
-from drafter.render.markdown import section_body
-from drafter.schema import (
+from drafter import critic
+from drafter.critic.document import PLACEHOLDER_RE
+from drafter.draft.model import (
     Bullet,
     Finding,
     Goal,
@@ -39,6 +23,24 @@ from drafter.schema import (
     RisksSection,
     Section,
     SectionContent,
+)
+from drafter.draft.render_markdown import section_body
+from drafter.errors import InputError
+from drafter.facts.catalog import spec
+from drafter.facts.load import load_facts
+from drafter.facts.model import Facts, FactsFile
+from drafter.llm import chains
+from drafter.llm.offline import parse_goal_text
+from drafter.llm.registry import ModelSettings, make_model
+from drafter.pipeline import (
+    Runner,
+    clean_ids,
+    collect_questions,
+    goal_metrics,
+    make_current,
+    now,
+    section_digests,
+    set_version,
 )
 
 
@@ -69,12 +71,11 @@ def facts_for(overview: Overview) -> Facts:
             facts = None
         if facts is not None and facts.digest == overview.facts_digest:
             return facts
-    from drafter.facts import Fact
-
     file = FactsFile(company=overview.company, period=overview.period, language=overview.language,
-                     strategy=overview.strategy, sections=overview.sections_override)
-    items = [Fact(id=f.id, source=f.source, section=f.section, text=f.text, goal=f.goal) for f in overview.facts]
-    return Facts(path=overview.facts_path or "overview.json", file=file, items=items, digest=overview.facts_digest)
+                     industry=overview.industry, audience=overview.audience, strategy=overview.strategy,
+                     sections=overview.sections_override)
+    return Facts(path=overview.facts_path or "overview.json", file=file, items=list(overview.facts),
+                 digest=overview.facts_digest)
 
 
 def find_section(overview: Overview, key: str) -> Section:

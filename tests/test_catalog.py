@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from drafter.catalog import CATALOG, SECTION_KEYS, match_heading, numbered_title, route_fact, select_sections
+from drafter.facts.catalog import CATALOG, SECTION_KEYS, match_heading, numbered_title, route_fact, select_sections
 
 
 def test_catalog_is_the_contract() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from drafter.cli import app
+from drafter.cli.app import app
 
 from .conftest import DATA
 

@@ -9,8 +9,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-import drafter.cli_export  # noqa: F401  - registers export/init/config until cli.py imports it
-from drafter.cli import app
+from drafter.cli.app import app
 
 runner = CliRunner()
 

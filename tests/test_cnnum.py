@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from drafter.cnnum import _simple_chinese, parse_number
+from drafter.text.zh_numerals import _simple_chinese, parse_number
 
 STANDARD = ["零", "一", "十", "十二", "二十", "九十九", "一百", "三百八十", "一千零五", "三千零五十", "两万三千",
             "十万", "二十万", "一百万", "八百万", "一亿", "一亿二千万", "三亿零五百万", "九千九百九十九"]

@@ -11,13 +11,12 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
-import drafter.cli_export  # noqa: F401  - registers export/init/config until cli.py imports it
-from drafter import store
-from drafter.catalog import numbered_title
-from drafter.cli import app
-from drafter.document import PLACEHOLDER_RE
-from drafter.render.docx import blocks, split_placeholders, write_docx
-from drafter.schema import Overview
+from drafter.cli.app import app
+from drafter.critic.document import PLACEHOLDER_RE
+from drafter.draft import store
+from drafter.draft.model import Overview
+from drafter.draft.render_docx import blocks, split_placeholders, write_docx
+from drafter.facts.catalog import numbered_title
 
 from .conftest import EXAMPLES
 

@@ -10,16 +10,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import drafter.cli_eval  # noqa: F401  - registers `eval` on the app
-from drafter.cli import app
+from drafter.cli.app import app
 from drafter.evaluation import report
 from drafter.evaluation.cases import discover, files_hash
 from drafter.evaluation.handmade import hand_recordings, rekey
 from drafter.evaluation.metrics import GATES, METRICS
 from drafter.evaluation.runner import EvalOptions, EvalRun, run_case, run_eval
-from drafter.facts import load_facts
-from drafter.fakes import MockChatModel
-from drafter.models import ModelSettings
+from drafter.facts.load import load_facts
+from drafter.llm.fakes import MockChatModel
+from drafter.llm.registry import ModelSettings
 from drafter.pipeline import write_overview
 
 ROOT = Path(__file__).resolve().parent.parent

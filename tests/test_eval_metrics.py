@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from drafter.draft.render_markdown import render
 from drafter.evaluation.metrics import (
     GATES,
     METRICS,
@@ -20,10 +21,10 @@ from drafter.evaluation.metrics import (
     rouge_l_char,
 )
 from drafter.evaluation.report import regressed
-from drafter.facts import Facts, load_facts
-from drafter.models import ModelSettings
+from drafter.facts.load import load_facts
+from drafter.facts.model import Facts
+from drafter.llm.registry import ModelSettings
 from drafter.pipeline import write_overview
-from drafter.render.markdown import render
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "evals" / "cases"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from drafter.errors import InputError
-from drafter.facts import MAX_FACTS_BYTES, load_facts
+from drafter.facts.load import MAX_FACTS_BYTES, load_facts
 
 from .conftest import DATA, EXAMPLES
 

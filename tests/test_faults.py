@@ -12,11 +12,11 @@ import pytest
 import respx
 from typer.testing import CliRunner
 
-from drafter.cli import app
-from drafter.facts import load_facts
-from drafter.models import ModelSettings
+from drafter.cli.app import app
+from drafter.facts.load import load_facts
+from drafter.llm.loop import StructuredChain
+from drafter.llm.registry import ModelSettings
 from drafter.pipeline import WriteOptions, write_overview
-from drafter.structured import StructuredChain
 
 from .test_openai_respx import BASE, CANARY, FakeServer, completion
 
@@ -225,7 +225,7 @@ def test_llm_critic_failure_is_reported_not_fatal(server: FakeServer, tmp_path: 
 def test_ctrl_c_keeps_finished_sections_for_resume(tmp_path: Path, coffee: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from drafter import pipeline
-    from drafter.fakes import FakeToolChatModel
+    from drafter.llm.fakes import FakeToolChatModel
 
     class InterruptAtData(FakeToolChatModel):
         def answer(self, messages: Any, tool: dict[str, Any]) -> dict[str, Any]:

@@ -12,13 +12,14 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-import drafter.cli_export  # noqa: F401  - registers export/init/config until cli.py imports it
-from drafter import pipeline, store
-from drafter.cli import app
-from drafter.cli_export import facts_schema_path, mask_secret, redact_url
-from drafter.config import DEFAULTS
-from drafter.document import PLACEHOLDER_RE
-from drafter.facts import FactsFile, load_facts
+from drafter import pipeline
+from drafter.cli.app import app
+from drafter.cli.export import facts_schema_path, mask_secret, redact_url
+from drafter.critic.document import PLACEHOLDER_RE
+from drafter.draft import store
+from drafter.facts.load import load_facts
+from drafter.facts.model import FactsFile
+from drafter.settings import DEFAULTS
 
 runner = CliRunner()
 SCHEMA_LINE = "# yaml-language-server: $schema="

@@ -1,4 +1,4 @@
-"""Tests for drafter.numbers: figure extraction, normalisation and matching (zh + en)."""
+"""Tests for drafter.text.figures: figure extraction, normalisation and matching (zh + en)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from drafter.numbers import Figure, extract_figures, figures_match, is_supported, normalize_text
-from drafter.timeexpr import DateTuple
+from drafter.text.figures import Figure, extract_figures, figures_match, is_supported, normalize_text
+from drafter.text.time_expressions import DateTuple
 
 # (text, surface, kind, value, unit)
 FOUND: list[tuple[str, str, str, float | None, str]] = [
@@ -210,6 +210,6 @@ def test_is_supported() -> None:
 
 
 def test_cn2an_is_imported_lazily() -> None:
-    code = "import sys, drafter.numbers, drafter.timeexpr; print('cn2an' in sys.modules)"
+    code = "import sys, drafter.text.figures, drafter.text.time_expressions; print('cn2an' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -10,12 +10,12 @@ import httpx
 import pytest
 import respx
 
-from drafter.facts import load_facts
-from drafter.models import ModelSettings
-from drafter.offline import draft
+from drafter.draft.render_markdown import render
+from drafter.facts.load import load_facts
+from drafter.llm.offline import draft
+from drafter.llm.prompts import extract_data
+from drafter.llm.registry import ModelSettings
 from drafter.pipeline import write_overview
-from drafter.prompts import extract_data
-from drafter.render.markdown import render
 
 BASE = "https://llm.example.test/v1"
 CANARY = "sk-canary-DO-NOT-LEAK-1234567890"
@@ -113,7 +113,7 @@ def test_structured_request_parsed_and_usage_recorded(server: FakeServer, coffee
 def test_canary_key_is_never_written(server: FakeServer, coffee: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from drafter.cli import app
+    from drafter.cli.app import app
 
     result = CliRunner().invoke(app, ["write", str(coffee), "-o", str(tmp_path / "d"), "-m", "openai:test-model",
                                       "--base-url", BASE])
@@ -127,7 +127,7 @@ def test_canary_key_is_never_written(server: FakeServer, coffee: Path, tmp_path:
 def test_missing_key_is_a_clear_error(coffee: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from drafter.cli import app
+    from drafter.cli.app import app
 
     result = CliRunner().invoke(app, ["write", str(coffee), "-o", str(tmp_path / "d"), "-m", "openai:gpt-4o-mini"])
     assert result.exit_code == 2
@@ -138,7 +138,7 @@ def test_missing_key_is_a_clear_error(coffee: Path, tmp_path: Path) -> None:
 def test_revise_through_openai_changes_only_the_target(server: FakeServer, coffee: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from drafter.cli import app
+    from drafter.cli.app import app
 
     out = tmp_path / "d"
     assert CliRunner().invoke(app, ["write", str(coffee), "-o", str(out)]).exit_code == 0

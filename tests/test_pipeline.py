@@ -10,18 +10,18 @@ from typing import Any
 import pytest
 from langchain_core.messages import BaseMessage
 
-from drafter import chains
-from drafter.catalog import CATALOG
-from drafter.critic.report import check_document
-from drafter.document import parse_markdown
+from drafter.critic.checks import check_document
+from drafter.critic.document import parse_markdown
+from drafter.draft.model import ProseSection
+from drafter.draft.render_markdown import render
 from drafter.errors import ModelError
-from drafter.facts import load_facts
-from drafter.fakes import FakeToolChatModel
-from drafter.models import ModelSettings
+from drafter.facts.catalog import CATALOG
+from drafter.facts.load import load_facts
+from drafter.llm import chains
+from drafter.llm.fakes import FakeToolChatModel
+from drafter.llm.prompts import Message
+from drafter.llm.registry import ModelSettings
 from drafter.pipeline import WriteOptions, write_overview
-from drafter.prompts import Message
-from drafter.render.markdown import render
-from drafter.schema import ProseSection
 
 from .conftest import DATA, EXAMPLES
 
@@ -48,7 +48,7 @@ def test_offline_draft_has_the_seed_shape_and_invents_nothing(path: Path) -> Non
     assert [s.key for s in overview.sections] == [k for k in expected if k != "summary"] + ["summary"]
     # An independent read of the Markdown: grounded, every fact used, no error findings at all.
     doc = parse_markdown(md, lang)
-    report = check_document(doc, facts.records(),
+    report = check_document(doc, facts.items,
                             facts.source_texts(), facts.file.strategy, facts.file.sections, [facts.file.company])
     errors = [f for f in report.findings if f.severity == "error"]
     assert errors == []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from drafter import prompts
-from drafter.catalog import SECTION_KEYS
+from drafter.facts.catalog import SECTION_KEYS
+from drafter.llm import prompts
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

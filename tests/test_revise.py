@@ -12,9 +12,10 @@ import pytest
 from langchain_core.messages import BaseMessage
 from typer.testing import CliRunner
 
-from drafter import revise, store
-from drafter.cli import app
-from drafter.fakes import FakeToolChatModel
+from drafter import revise
+from drafter.cli.app import app
+from drafter.draft import store
+from drafter.llm.fakes import FakeToolChatModel
 
 runner = CliRunner()
 

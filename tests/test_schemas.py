@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from drafter import schemas
+from drafter.draft import json_schemas as schemas
 
 
 def test_committed_schemas_are_current() -> None:
     for name, schema in schemas.generate().items():
         path = schemas.SCHEMA_DIR / name
-        assert path.is_file(), f"{name} missing: run python -m drafter.schemas"
-        stale = f"{name} stale: run python -m drafter.schemas"
+        assert path.is_file(), f"{name} missing: run python -m drafter.draft.json_schemas"
+        stale = f"{name} stale: run python -m drafter.draft.json_schemas"
         assert path.read_text(encoding="utf-8") == schemas.render(schema), stale
 
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from drafter.critic.report import CheckReport, check_document, review, score
+from drafter.critic.checks import CheckReport, check_document, review, score
 
 __all__ = ["CheckReport", "check_document", "review", "score"]

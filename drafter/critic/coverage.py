@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from drafter.catalog import CATALOG, spec
+from drafter.critic.document import FAILED_RE, Document, strip_placeholders
 from drafter.critic.grounding import figure_pool
-from drafter.document import FAILED_RE, Document, strip_placeholders
-from drafter.numbers import Figure, extract_figures, figures_match
-from drafter.schema import FactRecord, Finding
+from drafter.draft.model import Finding
+from drafter.facts.catalog import CATALOG, spec
+from drafter.facts.model import Fact
+from drafter.text.figures import Figure, extract_figures, figures_match
 
 _STOP = frozenset("的了和与及在对为是将把从到至等中上下其".split() + list("的了和与及在对为是将把从到至等中其"))
 _EN_STOP = frozenset("the a an and or of to in on for by with from at is are was were be this that its per "
@@ -64,7 +65,7 @@ def fact_is_used(fact_text: str, doc_text: str, doc_figures: Sequence[Figure] | 
     return hits * 2 >= len(terms) if figs else hits * 3 >= len(terms) * 2
 
 
-def check_facts_used(doc: Document, facts: Sequence[FactRecord]) -> list[Finding]:
+def check_facts_used(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
     """An error for each fact that no part of the overview uses (cited by id, or its figures and terms appear)."""
     cited: set[str] = set(doc.opening_fact_ids or set())
     for s in doc.sections:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from drafter.document import Document, sentences, strip_placeholders
-from drafter.numbers import Figure, extract_figures, is_supported
-from drafter.schema import Finding
+from drafter.critic.document import Document, sentences, strip_placeholders
+from drafter.draft.model import Finding
+from drafter.text.figures import Figure, extract_figures, is_supported
 
 
 def figure_pool(source_texts: Sequence[str]) -> list[Figure]:

@@ -8,10 +8,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from drafter import prompts
-from drafter.document import Document
-from drafter.prompts import Message
-from drafter.schema import Finding
+from drafter.critic.document import Document
+from drafter.draft.model import Finding
+from drafter.llm import prompts
+from drafter.llm.prompts import Message
 
 
 class _Model(BaseModel):

@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from drafter.numbers import Figure, extract_figures, normalize_with_offsets
-from drafter.timeexpr import find_time_spans
+from drafter.text.figures import Figure, extract_figures, normalize_with_offsets
+from drafter.text.time_expressions import find_time_spans
 
 __all__ = ["SmartMarks", "find_time_expressions", "has_quantified_target", "judge_goal"]
 

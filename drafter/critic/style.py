@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from drafter.document import Document, sentences, strip_placeholders
-from drafter.schema import Finding
+from drafter.critic.document import Document, sentences, strip_placeholders
+from drafter.draft.model import Finding
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")

@@ -1,6 +1,6 @@
 """Hand-authored recordings: what a model would answer for one section of a case, stored for mock replay.
 
-A recording's file name is `drafter.models.request_key(model, messages, tool)`, so it changes whenever the prompt
+A recording's file name is `drafter.llm.registry.request_key(model, messages, tool)`, so it changes whenever the prompt
 files or the section schema change. Each hand-authored file also names its case and section; `rekey` recomputes
 the keys from the current prompts (`python -m drafter.evaluation.handmade`) so the files never go stale silently.
 """
@@ -16,7 +16,7 @@ from drafter.errors import InputError
 from drafter.evaluation.cases import default_cases_dir, default_recordings_dir, load_case
 
 if TYPE_CHECKING:
-    from drafter.prompts import Message
+    from drafter.llm.prompts import Message
 
 ORIGIN = "hand-authored"
 
@@ -25,8 +25,8 @@ def section_request(facts_path: Path, section: str) -> tuple[list[Message], dict
     """The exact messages and tool a first draft of `section` sends for this facts file."""
     from langchain_core.utils.function_calling import convert_to_openai_tool
 
-    from drafter import chains
-    from drafter.facts import load_facts
+    from drafter.facts.load import load_facts
+    from drafter.llm import chains
     from drafter.pipeline import new_overview
 
     facts = load_facts(facts_path)
@@ -40,8 +40,8 @@ def section_request(facts_path: Path, section: str) -> tuple[list[Message], dict
 def record_by_hand(case_dir: Path, section: str, response: dict[str, Any], directory: Path | None = None,
                    model: str = "mock") -> Path:
     """Validate `response` against the section schema and store it as the recording of that request."""
-    from drafter import chains
-    from drafter.models import request_key
+    from drafter.llm import chains
+    from drafter.llm.registry import request_key
 
     case = load_case(case_dir)
     messages, tool = section_request(case.facts_path, section)

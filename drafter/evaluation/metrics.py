@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from drafter.critic.checks import check_against
 from drafter.critic.coverage import check_facts_used, check_sections, required_keys
+from drafter.critic.document import PLACEHOLDER_RE, Document, parse_markdown
 from drafter.critic.grounding import figure_pool, unsupported_figures
-from drafter.critic.report import check_against
 from drafter.critic.smart import judge_goal
-from drafter.document import PLACEHOLDER_RE, Document, parse_markdown
 
 if TYPE_CHECKING:
-    from drafter.facts import Facts
+    from drafter.facts.model import Facts
 
 # The gates: metric → (comparison, threshold). The one place thresholds live.
 # smart_pass_rate is 1.0 because drafter's contract is that a goal either states metric, target and deadline or
@@ -168,7 +168,7 @@ def fact_recall(doc: Document, facts: Facts) -> Score:
     """Fraction of facts the document uses (their figures and most key terms appear, or cited with figures)."""
     if not facts.items:
         return Score(None, "the facts file has no facts")
-    unused = [f.evidence for f in check_facts_used(doc, facts.records())]
+    unused = [f.evidence for f in check_facts_used(doc, facts.items)]
     used = len(facts.items) - len(unused)
     return Score(used / len(facts.items), f"{used}/{len(facts.items)} facts used"
                  + (f"; unused: {_listing(unused)}" if unused else ""))

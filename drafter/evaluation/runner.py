@@ -13,8 +13,8 @@ from drafter.evaluation.cases import Case, default_recordings_dir
 from drafter.evaluation.metrics import GATES, METRICS, gate_passed, score_markdown
 
 if TYPE_CHECKING:
-    from drafter.fakes import Recorder
-    from drafter.models import ModelSettings
+    from drafter.llm.fakes import Recorder
+    from drafter.llm.registry import ModelSettings
 
 Mode = Literal["default", "record", "replay"]
 
@@ -41,7 +41,7 @@ class EvalOptions:
 
     def validate(self) -> None:
         """Reject contradictory combinations with a message that says what to do."""
-        from drafter.models import parse_model_name
+        from drafter.llm.registry import parse_model_name
 
         self.model = parse_model_name(self.model)
         if self.mode == "record" and self.model.startswith("mock"):
@@ -119,12 +119,12 @@ class EvalRun:
 
 def model_settings(options: EvalOptions) -> ModelSettings:
     """The settings handed to `write_overview` (a replay runs as `mock:<recorded model>`)."""
-    from drafter.models import ModelSettings
+    from drafter.llm.registry import ModelSettings
 
     if options.replays:
         return ModelSettings(name="mock" if options.model == "mock" else f"mock:{options.model}")
     if options.model.startswith("openai:"):
-        from drafter.config import resolve_settings
+        from drafter.settings import resolve_settings
 
         return resolve_settings(model=options.model, base_url=options.base_url).model
     return ModelSettings(name=options.model)
@@ -134,14 +134,14 @@ def chat_model(options: EvalOptions) -> Any:
     """A fresh model for one case: the replaying mock, the model itself, or (to record it) the offline drafter
     behind LangChain, since the recorder sits on the LangChain path."""
     if options.replays:
-        from drafter.fakes import MockChatModel
+        from drafter.llm.fakes import MockChatModel
 
         return MockChatModel(replay_as=options.model, directory=options.recordings_dir, strict=options.strict)
     if options.mode == "record" and options.model == "offline":
-        from drafter.fakes import FakeToolChatModel
+        from drafter.llm.fakes import FakeToolChatModel
 
         return FakeToolChatModel(label="offline")
-    from drafter.models import make_model
+    from drafter.llm.registry import make_model
 
     return make_model(model_settings(options))
 
@@ -158,9 +158,9 @@ def make_rows(case: str, scores: dict[str, Any]) -> list[Row]:
 
 def run_case(case: Case, options: EvalOptions, recorder: Recorder | None = None) -> CaseResult:
     """Draft one case with the library (not the CLI) and score its rendered Markdown."""
-    from drafter.facts import load_facts
+    from drafter.draft.render_markdown import render
+    from drafter.facts.load import load_facts
     from drafter.pipeline import WriteOptions, write_overview
-    from drafter.render.markdown import render
 
     start = time.perf_counter()
     facts = load_facts(case.facts_path)
@@ -180,7 +180,7 @@ def run_case(case: Case, options: EvalOptions, recorder: Recorder | None = None)
 def run_eval(cases: Sequence[Case], options: EvalOptions,
              on_case: Callable[[CaseResult], None] | None = None) -> EvalRun:
     """Draft and score every case in order; `on_case` sees each result as it is ready."""
-    from drafter.fakes import Recorder
+    from drafter.llm.fakes import Recorder
 
     options.validate()
     if not cases:

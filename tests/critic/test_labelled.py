@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from drafter.critic.report import check_against
+from drafter.critic.checks import check_against
+from drafter.critic.document import parse_markdown
 from drafter.critic.smart import judge_goal
-from drafter.document import parse_markdown
-from drafter.facts import load_facts
+from drafter.facts.load import load_facts
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FLOORS = {"specific": 0.90, "measurable": 0.95, "time_bound": 0.95}

@@ -1,0 +1,91 @@
+"""`check` and `sections`: critique any overview; show the catalog."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+
+from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, out, settings_from
+
+if TYPE_CHECKING:
+    from drafter.critic.checks import CheckReport
+
+def check(
+    file: Annotated[Path, typer.Argument(help="overview.md, overview.json, a draft directory, or any Markdown "
+                                         "overview.", show_default=False)],
+    facts_file: Annotated[Path | None, typer.Option("--facts", "-f", help="Facts to check grounding and coverage "
+                                                    "against.", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: detected).",
+                                             show_default=False)] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="openai:<model> adds the advisory LLM critic "
+                                              "(judges achievable/relevant).", show_default=False)] = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+) -> None:
+    """Critique any overview: SMART goals, coverage, grounding, language, repetition. Exit 1 on errors."""
+    from drafter.check import check_file
+
+    settings = settings_from(model, base_url, api_key).model if model else None
+    report = check_file(file, facts_file, lang, settings)
+    if as_json:
+        out.print_json(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        _print_report(report)
+    raise typer.Exit(1 if report.errors else 0)
+
+
+def _print_report(report: CheckReport) -> None:
+    from rich.table import Table
+
+    def mark(v: bool | None) -> str:
+        return "[dim]–[/dim]" if v is None else "[green]✓[/green]" if v else "[red]✗[/red]"
+
+    table = Table(title="Sections", show_lines=False)
+    for col in ("section", "present", "errors", "warnings"):
+        table.add_column(col)
+    for row in report.sections:
+        key = row["key"]
+        errs = sum(1 for f in report.findings if f.section == key and f.severity == "error")
+        warns = sum(1 for f in report.findings if f.section == key and f.severity == "warning")
+        table.add_row(f"{row['title']}", mark(row["present"]), str(errs) if errs else "", str(warns) if warns else "")
+    out.print(table)
+    if report.goals:
+        goals = Table(title="Goals (S M A R T)")
+        goals.add_column("goal", overflow="fold")
+        for dim in ("S", "M", "A", "R", "T"):
+            goals.add_column(dim, justify="center")
+        for g in report.goals:
+            s = g["smart"]
+            goals.add_row(g["text"], *(mark(s[k]) for k in ("specific", "measurable", "achievable", "relevant",
+                                                             "time_bound")))
+        out.print(goals)
+    for f in report.findings:
+        colour = {"error": "red", "warning": "yellow"}.get(f.severity, "dim")
+        line = f"[{colour}]{f.severity:7}[/{colour}] " + escape(f"[{f.check}] {f.section or '-'}: {f.message}")
+        out.print(line + (f"\n          {escape(f.evidence)}" if f.evidence else ""))
+    out.print(f"{report.errors} error(s), {report.warnings} warning(s)")
+
+
+def sections(lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh") -> None:
+    """Print the section catalog (keys, titles, when included)."""
+    from rich.table import Table
+
+    from drafter.facts.catalog import CATALOG
+
+    table = Table(title="Section catalog")
+    for col in ("key", "title", "included"):
+        table.add_column(col)
+    for s in CATALOG:
+        table.add_row(s.key, s.title(lang), "required" if s.required else "when facts exist")
+    out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this group's commands to the app."""
+    app.command()(check)
+    app.command()(sections)

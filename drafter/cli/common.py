@@ -1,0 +1,26 @@
+"""What every command shares: the two consoles, the model options, settings resolution."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False)
+
+ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="offline (default), mock, or openai:<model>. "
+                                                "Env: DRAFTER_MODEL.", show_default=False)]
+ApiKeyOpt = Annotated[str | None, typer.Option("--api-key", help="API key for openai:<model>; prefer the "
+                                               "OPENAI_API_KEY variable (options can end up in shell history).",
+                                               show_default=False)]
+BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (env: OPENAI_BASE_URL).",
+                                                show_default=False)]
+
+
+def settings_from(model: str | None, base_url: str | None, api_key: str | None = None, **extra: Any) -> Any:
+    """Resolve model settings: option > env > config file > default."""
+    from drafter.settings import resolve_settings
+
+    return resolve_settings(model=model, base_url=base_url, api_key=api_key, **extra)

@@ -1,0 +1,229 @@
+"""`revise`, `history`, `undo`, `edit`: working on one section of an existing draft."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+
+from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, err, out, settings_from
+
+if TYPE_CHECKING:
+    from drafter.draft.model import Overview
+    from drafter.llm.registry import ModelSettings
+    from drafter.revise import Proposal
+
+DirArg = Annotated[Path, typer.Argument(help="Draft directory (made by `drafter write`).", show_default=False)]
+KeyArg = Annotated[str, typer.Argument(help="Section key, e.g. goals (see `drafter sections`).", show_default=False)]
+
+
+def _model_for(overview: Overview, model: str | None, base_url: str | None, api_key: str | None) -> ModelSettings:
+    """Option > env > config; when none is set, the model the draft was written with."""
+    settings = settings_from(model, base_url, api_key)
+    if settings.sources.get("model") == "default" and overview.model != "offline":
+        from drafter.llm.registry import parse_model_name
+        from drafter.settings import with_model
+
+        settings = with_model(settings, name=parse_model_name(overview.model))
+    return settings.model  # type: ignore[no-any-return]
+
+
+def _show_proposal(p: Proposal) -> None:
+    from drafter.revise import diff, status_of
+
+    if p.note:
+        err.print(f"[yellow]{escape(p.note)}[/yellow]")
+    lines = diff(p.before, p.after)
+    if not lines:
+        out.print("[dim]no change to the section text[/dim]")
+    for line in lines:
+        colour = "green" if line.startswith("+") else "red" if line.startswith("-") else \
+            "cyan" if line.startswith("@@") else "dim"
+        out.print(f"[{colour}]{escape(line)}[/{colour}]", soft_wrap=True)
+    status = status_of(p.findings)
+    colour = {"clean": "green", "warnings": "yellow", "errors": "red"}[status]
+    out.print(f"critic: [{colour}]{status}[/{colour}] · model calls {p.calls}")
+    for f in p.findings:
+        if f.severity != "info":
+            out.print(f"  {f.severity}: " + escape(f"[{f.check}] {f.message} {f.evidence}"), soft_wrap=True)
+
+
+def _decide(p: Proposal, yes: bool) -> str:
+    if yes:
+        return "accept"
+    choice = typer.prompt("accept [a] / reject [r] / edit [e]", default="a").strip().lower()
+    return {"a": "accept", "r": "reject", "e": "edit"}.get(choice[:1], "reject")
+
+
+def _edit_text(text: str) -> str | None:
+    """Open $VISUAL/$EDITOR on `text`; the edited text, or None when nothing changed."""
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    from drafter.errors import InputError
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise InputError("no editor: set $EDITOR (e.g. export EDITOR=nano) and try again.")
+    with tempfile.TemporaryDirectory(prefix="drafter-edit-") as tmp:
+        path = Path(tmp) / "section.md"
+        path.write_text(text, encoding="utf-8")
+        try:
+            code = subprocess.call([*shlex.split(editor), str(path)])
+        except OSError as exc:
+            raise InputError(f"could not start the editor '{editor}': {exc}.") from None
+        if code != 0:
+            raise InputError(f"the editor exited with code {code}; nothing was saved.")
+        edited = path.read_text(encoding="utf-8")
+    return None if edited.strip() == text.strip() else edited
+
+
+def _revise_one(directory: Path, overview: Overview, key: str, instruction: str | None, settings: ModelSettings,
+                yes: bool) -> bool:
+    """Propose, show, decide, save; True when a version was accepted."""
+    from drafter import revise
+    from drafter.draft import store
+
+    proposal = revise.propose(overview, key, instruction, settings)
+    _show_proposal(proposal)
+    if not proposal.changed:
+        out.print("[dim]nothing to accept; the draft is unchanged[/dim]")
+        return False
+    decision = _decide(proposal, yes)
+    content, origin = proposal.content, "revise"
+    if decision == "edit":
+        edited = _edit_text(proposal.after)
+        if edited is None:
+            out.print("[dim]editor closed without changes; keeping the proposal[/dim]")
+        else:
+            content, origin = revise.parse_section_markdown(edited, key, revise.facts_for(overview)), "edit"
+        decision = "accept"
+    if decision != "accept":
+        out.print("rejected; the draft is unchanged")
+        return False
+    revise.accept(overview, key, content, settings.name, instruction, origin)
+    store.save(directory, overview)
+    out.print(f"[green]✓[/green] saved {key} v{overview.section(key).current}")
+    if overview.opening_stale:
+        out.print("[yellow]the opening and summary may be out of date: run with --refresh-summary[/yellow]")
+    return True
+
+
+def revise(
+    directory: DirArg,
+    section: Annotated[str | None, typer.Argument(help="Section key; omit for the interactive loop.",
+                                                  show_default=False)] = None,
+    instruction: Annotated[str | None, typer.Option("--instruction", "-i", help="What to change.",
+                                                    show_default=False)] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Accept without asking.")] = False,
+    refresh_summary: Annotated[bool, typer.Option("--refresh-summary", help="Redraft the opening and summary "
+                                                  "from the current sections.")] = False,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+) -> None:
+    """Redraft one section (one model call + critic), show the diff, and accept, reject or edit it."""
+    from drafter import revise as lib
+    from drafter.draft import store
+
+    with store.locked(directory):
+        overview = store.load(directory)
+        settings = _model_for(overview, model, base_url, api_key)
+        if section is not None:
+            _revise_one(directory, overview, section, instruction, settings, yes)
+        elif not refresh_summary:
+            _loop(directory, overview, settings)
+        if refresh_summary:
+            calls = lib.refresh_summary(overview, settings)
+            store.save(directory, overview)
+            out.print(f"[green]✓[/green] refreshed the opening and summary ({calls} model calls)")
+
+
+def _loop(directory: Path, overview: Overview, settings: ModelSettings) -> None:
+    from rich.table import Table
+
+    from drafter import revise as lib
+
+    while True:
+        table = Table(title="Sections")
+        for col in ("#", "key", "title", "status", "version"):
+            table.add_column(col)
+        for i, s in enumerate(overview.sections, 1):
+            status = "stale" if s.state == "stale" else s.state if s.state == "failed" else lib.status_of(
+                [f for f in overview.findings if f.section == s.key])
+            table.add_row(str(i), s.key, s.title, status, f"v{s.current or 0}")
+        out.print(table)
+        choice = typer.prompt("section (number or key, q to quit)", default="q").strip()
+        if choice.lower() in ("q", "quit", "exit", ""):
+            return
+        key = overview.sections[int(choice) - 1].key if choice.isdigit() and 0 < int(choice) <= len(
+            overview.sections) else choice
+        if key not in {s.key for s in overview.sections}:
+            out.print(f"[red]no section '{escape(choice)}'[/red]")
+            continue
+        text = typer.prompt("instruction (empty: address the critique)", default="", show_default=False).strip()
+        _revise_one(directory, overview, key, text or None, settings, yes=False)
+
+
+def history(directory: DirArg, section: KeyArg) -> None:
+    """List a section's versions: number, time, model, instruction, critic status."""
+    from rich.table import Table
+
+    from drafter.draft import store
+    from drafter.revise import find_section
+
+    target = find_section(store.load(directory), section)
+    table = Table(title=f"{target.title} ({target.key})")
+    for col in ("", "v", "time", "model", "origin", "instruction", "status"):
+        table.add_column(col)
+    for v in target.history:
+        table.add_row("→" if v.n == target.current else "", str(v.n), v.created, v.model, v.origin,
+                      escape(v.instruction or ""), v.status)
+    out.print(table)
+
+
+def undo(directory: DirArg, section: KeyArg) -> None:
+    """Restore the version that preceded the section's current one (history is kept)."""
+    from drafter import revise
+    from drafter.draft import store
+
+    with store.locked(directory):
+        overview = store.load(directory)
+        n = revise.undo(overview, section)
+        store.save(directory, overview)
+    out.print(f"[green]✓[/green] {section} is back at v{n}")
+
+
+def edit(directory: DirArg, section: KeyArg) -> None:
+    """Edit a section's Markdown in $EDITOR; the text is parsed back, checked and stored as a new version."""
+    from drafter import revise
+    from drafter.draft import store
+    from drafter.draft.render_markdown import section_body
+
+    with store.locked(directory):
+        overview = store.load(directory)
+        target = revise.find_section(overview, section)
+        before = section_body(target.content, overview.language) if target.content else ""
+        edited = _edit_text(before)
+        if edited is None:
+            out.print("no changes; the draft is unchanged")
+            return
+        content = revise.parse_section_markdown(edited, section, revise.facts_for(overview))
+        revise.accept(overview, section, content, "hand", None, "edit")
+        store.save(directory, overview)
+    findings = [f for f in overview.findings if f.section == section and f.severity != "info"]
+    out.print(f"[green]✓[/green] saved {section} v{target.current} ({revise.status_of(findings)})")
+    for f in findings:
+        out.print(f"  {f.severity}: " + escape(f"[{f.check}] {f.message} {f.evidence}"), soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this group's commands to the app."""
+    app.command()(revise)
+    app.command()(history)
+    app.command()(undo)
+    app.command()(edit)

@@ -1,0 +1,180 @@
+"""`write`: draft an overview from a facts file, with progress and a closing summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, err, out, settings_from
+
+if TYPE_CHECKING:
+    from drafter.draft.model import Overview
+
+def write(
+    facts_file: Annotated[Path, typer.Argument(help="Facts file (YAML, JSON or TOML).", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Draft directory to write.")] = Path("out"),
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", "-j", min=1, max=64, help="Model calls at once [default: 10, every catalog section].")] = None,
+    max_rounds: Annotated[int | None, typer.Option("--max-rounds", min=0, max=10,
+                                                   help="Critique→revise rounds [default: 2].")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing draft.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Keep the draft's finished sections; redraft only "
+                                         "missing or failed ones.")] = False,
+    docx: Annotated[bool, typer.Option("--docx", help="Also write overview.docx.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON result instead of the summary.")] = False,
+    structured_output: Annotated[str | None, typer.Option(
+        "--structured-output", help="auto | json_schema | tools | json_mode [default: auto].",
+        show_default=False)] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds per request [default: 120].",
+                                                  show_default=False)] = None,
+    max_retries: Annotated[int | None, typer.Option("--max-retries", min=0, help="SDK retries on 429/5xx/timeouts "
+                                                    "[default: 2].", show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")] = False,
+    budget_tokens: Annotated[int | None, typer.Option("--budget-tokens", min=1, help="Stop cleanly after this many "
+                                                      "tokens, keeping what is done.", show_default=False)] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each model call on stderr.")] = False,
+) -> None:
+    """Draft an overview from FACTS_FILE into a draft directory (overview.md + overview.json)."""
+    from drafter.draft import store
+    from drafter.facts.load import load_facts
+    from drafter.pipeline import WriteOptions, write_overview
+
+    facts = load_facts(facts_file)
+    settings = settings_from(model, base_url, api_key, concurrency=concurrency, max_rounds=max_rounds,
+                             structured_output=structured_output, timeout=timeout, max_retries=max_retries)
+    previous = _resumable(output, facts.digest) if resume else None
+    if previous is None:
+        store.check_writable(output, force)
+    if settings.model.name == "offline" and not as_json:
+        err.print("[dim]model: offline (deterministic, no network); --model openai:<name> for an LLM[/dim]")
+    log = (lambda text: err.print(f"[dim]{escape(text)}[/dim]")) if verbose else None
+    with store.locked(output), _RichProgress() as progress:
+        options = WriteOptions(settings.concurrency, settings.max_rounds, progress, use_cache=not no_cache,
+                               budget_tokens=budget_tokens, log=log)
+        try:
+            overview = write_overview(facts, settings.model, options, resume=previous)
+        except KeyboardInterrupt:
+            _save_partial(output, options)
+            raise
+        markdown = store.save(output, overview)
+        if docx:
+            from drafter.draft.render_docx import write_docx
+
+            write_docx(overview, output / "overview.docx")
+    failed = [s.key for s in overview.sections if s.state == "failed"]
+    if as_json:
+        out.print_json(json.dumps(_result_json(overview, output, markdown), ensure_ascii=False))
+    else:
+        _closing_summary(overview, output, markdown, settings.prices)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _resumable(output: Path, digest: str) -> Overview | None:
+    """The draft to resume, checked against the facts (a draft of other facts is not resumed)."""
+    from drafter.draft import store
+    from drafter.errors import InputError
+
+    if not (output / store.OVERVIEW_JSON).is_file():
+        return None
+    previous = store.load(output)
+    if previous.facts_digest != digest:
+        raise InputError(f"{output}: the draft was written from different facts; use --force to start over.")
+    return previous
+
+
+def _save_partial(output: Path, options: Any) -> None:
+    """Ctrl-C: keep the finished sections so `--resume` can continue."""
+    from drafter.draft import store
+
+    partial = getattr(options, "partial", None)
+    if partial is None or not any(s.content is not None for s in partial.sections):
+        return
+    for s in partial.sections:
+        if s.content is None:
+            s.state, s.error = "failed", "interrupted"
+    store.save(output, partial)
+    done = sum(1 for s in partial.sections if s.content is not None)
+    err.print(f"[yellow]kept {done} finished section(s) in {output}; continue with --resume[/yellow]")
+
+
+def _result_json(overview: Overview, output: Path, markdown: str) -> dict[str, Any]:
+    return {
+        "output": str(output), "markdown": str(output / "overview.md"), "json": str(output / "overview.json"),
+        "sections": [{"key": s.key, "title": s.title, "state": s.state} for s in overview.sections],
+        "characters": len(markdown), "questions": [q.text for q in overview.questions],
+        "findings": [f.model_dump() for f in overview.findings], "rounds": overview.rounds,
+        "usage": {"calls": overview.usage.calls, "tokens": overview.usage.tokens,
+                  "estimated": overview.usage.estimated,
+                  "cached": sum(1 for e in overview.usage.entries if e.cached)},
+    }
+
+
+def _closing_summary(overview: Overview, output: Path, markdown: str,
+                     prices: dict[str, dict[str, float]] | None = None) -> None:
+    from drafter.critic.document import PLACEHOLDER_RE
+
+    errors = sum(1 for f in overview.findings if f.severity == "error")
+    warnings = sum(1 for f in overview.findings if f.severity == "warning")
+    failed = [s.title for s in overview.sections if s.state == "failed"]
+    tokens = f"{overview.usage.tokens}{' (estimated)' if overview.usage.estimated else ''}"
+    cost = overview.usage.cost((prices or {}).get(overview.model))
+    cached = sum(1 for e in overview.usage.entries if e.cached)
+    if cached:
+        tokens += f" · cached answers {cached}"
+    if cost is not None:
+        tokens += f" · cost {cost:.4f}"
+    err.print(f"[green]✓[/green] wrote {output / 'overview.md'} and overview.json")
+    err.print(f"  sections {len(overview.sections)} · characters {len(markdown)} · "
+              f"placeholders {len(PLACEHOLDER_RE.findall(markdown))} · questions {len(overview.questions)} · "
+              f"model calls {overview.usage.calls} · tokens {tokens}")
+    err.print(f"  critic: {errors} error(s), {warnings} warning(s) after {overview.rounds} revision round(s)")
+    for f in overview.findings:
+        if f.severity == "error":
+            err.print("  [red]✗[/red] " + escape(f"[{f.check}] {f.section or ''}: {f.message} — {f.evidence}"))
+    if failed:
+        err.print(f"  [red]failed sections: {', '.join(failed)}[/red] — rerun with --resume")
+    if overview.questions:
+        err.print("  questions for you:")
+        for q in overview.questions:
+            err.print(f"   • {q.text}")
+
+
+class _RichProgress:
+    """Progress per section on stderr."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 console=err, transient=True, disable=not err.is_terminal)
+        self.task: Any = None
+
+    def begin(self, stage: str, total: int) -> None:
+        if self.task is not None:
+            self.progress.remove_task(self.task)
+        self.task = self.progress.add_task(stage, total=total)
+
+    def step(self, label: str, ok: bool = True) -> None:
+        self.progress.update(self.task, advance=1, description=f"{'✓' if ok else '✗'} {label}")
+        if not ok:
+            err.print(f"[red]✗ {label} failed[/red]")
+
+    def __enter__(self) -> _RichProgress:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(None, None, None)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this group's commands to the app."""
+    app.command()(write)

@@ -1,0 +1,187 @@
+"""A neutral view of an overview for the critic: from drafter's Overview or from any Markdown overview."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.draft.model import Goal, GoalsSection, Overview, fact_ids_of
+from drafter.draft.render_markdown import section_body
+from drafter.errors import InputError
+from drafter.facts.catalog import match_heading, spec
+from drafter.facts.load import decode
+
+PLACEHOLDER_RE = re.compile(r"【待补充[:：][^】]*】|\[TO FILL:[^\]]*\]")
+FAILED_RE = re.compile(r"【本节生成失败[^】]*】|\[Section failed to draft[^\]]*\]")
+_ITEM_RE = re.compile(r"^\s*(?:[-*+•]|\d+[.)、]|[（(]\d+[)）]|[①-⑳])\s+|^\s*(?:[（(]\d+[)）]|[①-⑳])\s*")
+_HEADING_RE = re.compile(
+    r"^(?:#{1,6}\s+.+|(?:[一二三四五六七八九十]{1,3})、\s*\S.{0,40}|\d{1,2}[.、]\s*[A-Za-z\u4e00-\u9fff].{0,60})$"
+)
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s+(?=\S)")
+
+
+@dataclass
+class GoalItem:
+    """One goal as written, with its structured form when drafter made it."""
+
+    text: str
+    structured: Goal | None = None
+
+
+@dataclass
+class DocSection:
+    """One section: its catalog key (None when unrecognised), heading and body text."""
+
+    key: str | None
+    heading: str
+    text: str
+    goals: list[GoalItem] = field(default_factory=list)
+    fact_ids: set[str] | None = None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Blank-line separated blocks of the body."""
+        return [p.strip() for p in re.split(r"\n\s*\n", self.text) if p.strip()]
+
+
+@dataclass
+class Document:
+    """What the critic reads."""
+
+    lang: str
+    title: str
+    opening: str
+    sections: list[DocSection]
+    opening_fact_ids: set[str] | None = None
+
+    def section(self, key: str) -> DocSection | None:
+        """The first section mapped to `key`."""
+        return next((s for s in self.sections if s.key == key), None)
+
+    def body_text(self) -> str:
+        """Opening plus every section body (no headings)."""
+        return "\n\n".join([self.opening, *(s.text for s in self.sections)])
+
+
+def sentences(text: str) -> list[str]:
+    """Split into sentences (zh and en punctuation); list markers removed."""
+    out = []
+    for line in text.splitlines():
+        line = _ITEM_RE.sub("", line).strip()
+        if not line:
+            continue
+        out += [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
+    return out
+
+
+def from_overview(overview: Overview) -> Document:
+    """The Document for a drafter overview (fact ids and structured goals kept)."""
+    sections = []
+    for s in overview.sections:
+        if s.content is None:
+            sections.append(DocSection(s.key, s.title, "", fact_ids=set()))
+            continue
+        ids = fact_ids_of(s.content)
+        goals = [GoalItem(g.statement, g) for g in s.content.goals] if isinstance(s.content, GoalsSection) else []
+        sections.append(DocSection(s.key, s.title, section_body(s.content, overview.language), goals, ids))
+    opening = overview.opening.text if overview.opening else ""
+    ids = set(overview.opening.fact_ids) if overview.opening else set()
+    return Document(overview.language, overview.title, opening, sections, ids)
+
+
+def detect_language(text: str) -> str:
+    """zh when Han characters outnumber Latin words, else en."""
+    han = len(re.findall(r"[\u4e00-\u9fff]", text))
+    words = len(re.findall(r"[A-Za-z]{2,}", text))
+    return "zh" if han >= words else "en"
+
+
+def parse_markdown(text: str, lang: str | None = None) -> Document:
+    """Parse a Markdown (or plain-text) overview: headings map to catalog keys by aliases."""
+    title = ""
+    opening: list[str] = []
+    sections: list[DocSection] = []
+    bodies: list[list[str]] = []
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        if _is_heading(line):
+            bare = line.lstrip("#").strip()
+            is_title = line.startswith("# ") or re.search(r"概述|overview", bare, re.I)
+            if not title and not sections and not "".join(opening).strip() and is_title \
+                    and match_heading(bare) is None:
+                title = bare
+                continue
+            sections.append(DocSection(match_heading(bare), bare, ""))
+            bodies.append([])
+            continue
+        (bodies[-1] if bodies else opening).append(raw)
+    for section, body in zip(sections, bodies, strict=True):
+        section.text = "\n".join(body).strip()
+    doc = Document(lang or detect_language(text), title, "\n".join(opening).strip(), sections)
+    goals = doc.section("goals")
+    if goals is not None:
+        goals.goals = _goal_items(goals.text)
+    return doc
+
+
+def _is_heading(line: str) -> bool:
+    if not line or len(line) > 80:
+        return False
+    if line.startswith("#"):
+        return True
+    return bool(_HEADING_RE.match(line)) and not re.search(r"[。；;，,]\s*\S", line[:-1] if line else line) \
+        and match_heading(line) is not None
+
+
+_GOAL_CUE = re.compile(
+    r"力争|争取|确保|计划|要|将|需|拟|提升|提高|降低|减少|增加|达到|实现|完成|上线|新增|控制在|"
+    r"\b(?:aim|plan|target|will|reach|increase|reduce|cut|raise|grow|achieve|complete|launch|deliver|improve)",
+    re.I,
+)
+_GENERAL = re.compile(r"应该?|通常|一般|往往|有助于|\b(?:should|usually|typically|generally|helps?)\b", re.I)
+
+
+def _goal_items(text: str) -> list[GoalItem]:
+    """List items are goals; without a list, the sentences that state an aim (not general practice)."""
+    items = [_ITEM_RE.sub("", ln).strip() for ln in text.splitlines() if _ITEM_RE.match(ln)]
+    items = [i for i in items if i]
+    if items:
+        return [GoalItem(i) for i in items]
+    goals = []
+    for sentence in sentences(text):
+        if PLACEHOLDER_RE.search(sentence) or (_GOAL_CUE.search(sentence) and not _GENERAL.search(sentence)):
+            goals.append(GoalItem(sentence))
+    return goals
+
+
+def load_document(path: Path, lang: str | None = None) -> tuple[Document, Overview | None]:
+    """Read overview.json (or a draft dir) or a Markdown file."""
+    if path.is_dir():
+        path = path / "overview.json"
+    if not path.is_file():
+        raise InputError(f"{path}: no such file.")
+    if path.suffix.lower() == ".json":
+        from drafter.draft.store import load
+
+        overview = load(path)
+        return from_overview(overview), overview
+    text = decode(path.read_bytes(), path)
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty.")
+    doc = parse_markdown(text, lang)
+    if not doc.sections:
+        raise InputError(
+            f"{path}: found no section headings; expected headings such as '## 一、运营目标' or '# 1. Goals'."
+        )
+    return doc, None
+
+
+def strip_placeholders(text: str) -> str:
+    """Text with 【待补充：…】 / [TO FILL: …] removed (their words are not claims)."""
+    return PLACEHOLDER_RE.sub("", text)
+
+
+def title_of(key: str, lang: str) -> str:
+    """Catalog title for messages."""
+    return spec(key).title(lang)

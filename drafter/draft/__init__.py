@@ -1,0 +1,1 @@
+"""The typed draft: models, store, Markdown and Word renderers."""

@@ -1,0 +1,229 @@
+"""Pydantic draft models: what each chain returns and what `overview.json` stores."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from drafter.facts.model import Fact
+
+FactIds = Annotated[
+    list[str],
+    Field(default_factory=list, description="Ids of the facts this text uses (F1, F2, …); empty when it uses none."),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Paragraph(_Model):
+    """A prose paragraph and the facts it rests on."""
+
+    text: str = Field(description="One paragraph in the overview's language and register.")
+    fact_ids: FactIds
+
+
+class Bullet(_Model):
+    """A list item and the facts it rests on."""
+
+    text: str = Field(description="One short list item.")
+    fact_ids: FactIds
+
+
+class Goal(_Model):
+    """One operating goal, decomposed so SMART can be checked field by field."""
+
+    statement: str = Field(
+        description="The goal as one sentence. Missing parts are written as 【待补充：…】 / [TO FILL: …]."
+    )
+    metric: str | None = Field(None, description="What is measured, e.g. 会员复购率; null when the facts lack it.")
+    baseline: str | None = Field(None, description="Current value, copied from the facts; null when unknown.")
+    target: str | None = Field(None, description="Value to reach, copied from the facts; null when unknown.")
+    deadline: str | None = Field(None, description="When, copied from the facts; null when unknown.")
+    owner: str | None = Field(None, description="Who is accountable, copied from the facts; null when unknown.")
+    fact_ids: FactIds
+
+
+class Risk(_Model):
+    """A risk with the planned response."""
+
+    description: str = Field(description="The risk, from the facts.")
+    response: str = Field(description="How it is prevented or handled; no figures the facts lack.")
+    owner: str | None = Field(None, description="Who handles it, when the facts say.")
+    fact_ids: FactIds
+
+
+class ProseSection(_Model):
+    """A section written as paragraphs and optional bullets."""
+
+    kind: Literal["prose"] = "prose"
+    paragraphs: list[Paragraph] = Field(description="Two to four paragraphs; facts woven into the prose.")
+    bullets: list[Bullet] = Field(default_factory=list, description="Optional list of key points.")
+    questions: list[str] = Field(
+        default_factory=list, description="Questions for the user about information the facts lack."
+    )
+
+
+class GoalsSection(_Model):
+    """The operating goals section: a lead paragraph, the goals, and how they are tracked."""
+
+    kind: Literal["goals"] = "goals"
+    paragraphs: list[Paragraph] = Field(description="Lead paragraph(s) on how the goals were set (SMART).")
+    goals: list[Goal] = Field(description="Every goal from the facts, one entry each.")
+    questions: list[str] = Field(default_factory=list, description="Questions about missing targets, deadlines…")
+
+
+class RisksSection(_Model):
+    """Risk management: a lead paragraph and each risk with its response."""
+
+    kind: Literal["risks"] = "risks"
+    paragraphs: list[Paragraph] = Field(description="Lead paragraph(s) on how risks are managed.")
+    risks: list[Risk] = Field(description="Every risk from the facts.")
+    questions: list[str] = Field(default_factory=list, description="Questions for the user.")
+
+
+class Opening(_Model):
+    """The opening paragraph: what the overview covers, then its key point expanded."""
+
+    kind: Literal["opening"] = "opening"
+    text: str = Field(description="One paragraph naming the sections covered and expanding the key point.")
+    fact_ids: FactIds
+
+
+SectionContent = Annotated[ProseSection | GoalsSection | RisksSection, Field(discriminator="kind")]
+
+
+def cited(content: object) -> list[Paragraph | Bullet | Goal | Risk | Opening]:
+    """Every item of a section (or the opening) that carries fact ids."""
+    if isinstance(content, Opening):
+        return [content]
+    items: list[Paragraph | Bullet | Goal | Risk | Opening] = []
+    for name in ("paragraphs", "bullets", "goals", "risks"):
+        items += list(getattr(content, name, []))
+    return items
+
+
+def fact_ids_of(content: object) -> set[str]:
+    """The fact ids a section (or the opening) cites."""
+    return {i for item in cited(content) for i in item.fact_ids}
+CONTENT_MODELS: dict[str, type[ProseSection] | type[GoalsSection] | type[RisksSection]] = {
+    "prose": ProseSection,
+    "summary": ProseSection,
+    "goals": GoalsSection,
+    "risks": RisksSection,
+}
+
+
+class Finding(_Model):
+    """One critic finding (the `check --json` contract)."""
+
+    check: Literal["smart", "coverage", "grounding", "language", "repetition", "llm"]
+    severity: Literal["error", "warning", "info"]
+    section: str | None = None
+    message: str
+    evidence: str = ""
+
+
+class SectionVersion(_Model):
+    """One stored version of a section."""
+
+    n: int
+    parent: int | None = Field(None, description="The version that was current when this one was made.")
+    created: str
+    model: str
+    instruction: str | None = None
+    origin: Literal["draft", "critique", "revise", "edit", "undo"] = "draft"
+    content: SectionContent
+    status: Literal["clean", "warnings", "errors", "unchecked"] = "unchecked"
+
+
+class Section(_Model):
+    """A section of the overview, its current content and its history."""
+
+    key: str
+    title: str
+    state: Literal["ok", "failed", "stale"] = "ok"
+    current: int | None = Field(None, description="Number of the current version in history.")
+    content: SectionContent | None = None
+    error: str | None = None
+    history: list[SectionVersion] = Field(default_factory=list)
+
+
+class Question(_Model):
+    """Something the user must supply; the draft shows a placeholder for it."""
+
+    section: str
+    text: str
+
+
+class UsageEntry(_Model):
+    """Usage of one chain run (all attempts)."""
+
+    section: str
+    stage: str
+    round: int = 0
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached: bool = False
+
+
+class Usage(_Model):
+    """The usage ledger."""
+
+    estimated: bool = Field(False, description="True when tokens were estimated (offline/mock models).")
+    entries: list[UsageEntry] = Field(default_factory=list)
+
+    @property
+    def calls(self) -> int:
+        """Model calls in total."""
+        return sum(e.calls for e in self.entries)
+
+    @property
+    def tokens(self) -> int:
+        """Prompt plus completion tokens in total."""
+        return sum(e.input_tokens + e.output_tokens for e in self.entries)
+
+    def cost(self, price: dict[str, float] | None) -> float | None:
+        """Cost from a price table entry {input, output} per million tokens; None without one."""
+        if not price:
+            return None
+        fresh = [e for e in self.entries if not e.cached]
+        return (sum(e.input_tokens for e in fresh) * float(price.get("input", 0))
+                + sum(e.output_tokens for e in fresh) * float(price.get("output", 0))) / 1e6
+
+
+class Overview(_Model):
+    """The draft state written to `overview.json`."""
+
+    format: Literal["drafter.overview/1"] = "drafter.overview/1"
+    title: str
+    company: str
+    period: str
+    language: Literal["zh", "en"]
+    model: str
+    created: str
+    updated: str
+    facts_path: str | None = None
+    facts_digest: str
+    facts: list[Fact]
+    industry: str | None = None
+    audience: str | None = None
+    strategy: list[str] = Field(default_factory=list)
+    sections_override: list[str] | None = None
+    opening: Opening | None = None
+    opening_stale: bool = False
+    sections: list[Section]
+    findings: list[Finding] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    rounds: int = 0
+    usage: Usage = Field(default_factory=Usage)
+
+    def section(self, key: str) -> Section:
+        """The section with `key` (KeyError when absent)."""
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(key)

@@ -1,0 +1,205 @@
+"""Word (.docx) rendering: the same blocks as overview.md, with real styles, CJK fonts and highlighted placeholders."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from drafter.draft.render_markdown import render
+from drafter.facts.catalog import numbered_title
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.styles.style import ParagraphStyle
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    from drafter.draft.model import Overview
+
+BlockKind = Literal["title", "heading", "paragraph", "bullet"]
+STYLE_OF: dict[BlockKind, str] = {"title": "Title", "heading": "Heading 1", "paragraph": "Normal",
+                                  "bullet": "List Bullet"}
+
+# (Latin font, East-Asian font) per language and role. Chinese documents use 黑体 for headings and 宋体 for body
+# text; English ones use Calibri but keep the CJK fonts for any Chinese characters they contain.
+FONTS: dict[str, dict[str, tuple[str, str]]] = {
+    "zh": {"heading": ("Times New Roman", "黑体"), "body": ("Times New Roman", "宋体")},
+    "en": {"heading": ("Calibri", "黑体"), "body": ("Calibri", "宋体")},
+}
+_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the document: its kind and its text."""
+
+    kind: BlockKind
+    text: str
+
+
+def blocks(overview: Overview) -> list[Block]:
+    """The document as blocks, taken from the Markdown rendering so .docx and .md always say the same."""
+    headings = {f"## {numbered_title(i, s.key, overview.language)}" for i, s in enumerate(overview.sections)}
+    result: list[Block] = []
+    for n, chunk in enumerate(render(overview).split("\n\n")):
+        chunk = chunk.strip("\n")
+        lines = chunk.splitlines()
+        if not chunk.strip():
+            continue
+        if n == 0 and chunk == f"# {overview.title}":
+            result.append(Block("title", overview.title))
+        elif chunk in headings:
+            result.append(Block("heading", chunk[3:]))
+        elif all(line.startswith("- ") for line in lines):
+            result += [Block("bullet", line[2:].strip()) for line in lines]
+        else:
+            result.append(Block("paragraph", chunk))
+    return result
+
+
+def split_placeholders(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is_placeholder) runs around 【待补充：…】 / [TO FILL: …]."""
+    from drafter.critic.document import PLACEHOLDER_RE
+
+    pieces: list[tuple[str, bool]] = []
+    pos = 0
+    for match in PLACEHOLDER_RE.finditer(text):
+        if match.start() > pos:
+            pieces.append((text[pos:match.start()], False))
+        pieces.append((match.group(0), True))
+        pos = match.end()
+    if pos < len(text):
+        pieces.append((text[pos:], False))
+    return pieces
+
+
+def set_fonts(element: Any, latin: str, east_asia: str) -> None:
+    """Set Latin and East-Asian fonts on a run or style element (`w:rFonts`), dropping theme fonts that win."""
+    from docx.oxml.ns import qn
+
+    fonts = element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in _THEME_ATTRS:
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:cs"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def build(overview: Overview) -> DocxDocument:
+    """A python-docx Document for `overview`."""
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    lang = overview.language if overview.language in FONTS else "zh"
+    _setup_page(document)
+    _setup_styles(document, lang)
+    for block in blocks(overview):
+        paragraph = document.add_paragraph(style=STYLE_OF[block.kind])
+        if block.kind == "paragraph" and lang == "zh":
+            paragraph.paragraph_format.first_line_indent = Pt(24)  # 首行缩进两字符 at 12 pt
+        _add_runs(paragraph, block.text, FONTS[lang]["heading" if block.kind in ("title", "heading") else "body"])
+    _set_properties(document, overview)
+    return document
+
+
+def to_bytes(overview: Overview) -> bytes:
+    """The .docx file for `overview` as bytes."""
+    buffer = io.BytesIO()
+    build(overview).save(buffer)
+    return buffer.getvalue()
+
+
+def write_docx(overview: Overview, path: Path) -> None:
+    """Write `overview` as a .docx file at `path`, atomically."""
+    from drafter.draft.store import atomic_write
+
+    atomic_write(path, to_bytes(overview))
+
+
+def _add_runs(paragraph: DocxParagraph, text: str, fonts: tuple[str, str]) -> None:
+    from docx.enum.text import WD_COLOR_INDEX
+
+    for piece, is_placeholder in split_placeholders(text):
+        run = paragraph.add_run(piece)
+        set_fonts(run._element, *fonts)
+        if is_placeholder:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _setup_page(document: DocxDocument) -> None:
+    from docx.shared import Cm, Mm
+
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)  # A4
+        section.top_margin = section.bottom_margin = Cm(2.54)
+        section.left_margin = section.right_margin = Cm(3.17)
+
+
+def _setup_styles(document: DocxDocument, lang: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    default_rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}") if defaults is not None else None
+    if default_rpr is not None:
+        fonts = default_rpr.find(qn("w:rFonts"))
+        if fonts is not None:
+            for attr in _THEME_ATTRS:
+                fonts.attrib.pop(qn(attr), None)
+            fonts.set(qn("w:ascii"), FONTS[lang]["body"][0])
+            fonts.set(qn("w:hAnsi"), FONTS[lang]["body"][0])
+            fonts.set(qn("w:eastAsia"), FONTS[lang]["body"][1])
+        lang_el = default_rpr.find(qn("w:lang"))
+        if lang_el is not None:
+            lang_el.set(qn("w:eastAsia"), "zh-CN")
+            lang_el.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-US")
+
+    normal: ParagraphStyle = document.styles["Normal"]
+    set_fonts(normal.element, *FONTS[lang]["body"])
+    normal.font.size = Pt(12)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.5
+    bullet: ParagraphStyle = document.styles["List Bullet"]
+    set_fonts(bullet.element, *FONTS[lang]["body"])
+
+    for name, size in (("Title", 22), ("Heading 1", 16)):
+        style: ParagraphStyle = document.styles[name]
+        set_fonts(style.element, *FONTS[lang]["heading"])
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_before = Pt(12)
+        style.paragraph_format.space_after = Pt(12 if name == "Title" else 6)
+    title: ParagraphStyle = document.styles["Title"]
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _set_properties(document: DocxDocument, overview: Overview) -> None:
+    props = document.core_properties
+    props.title = overview.title
+    props.subject = (f"{overview.period} Operations overview" if overview.language == "en"
+                     else f"{overview.period}运营工作概述")
+    props.author = "drafter"
+    props.last_modified_by = "drafter"
+    props.keywords = f"{overview.company}, {overview.period}"
+    props.comments = f"Drafted by drafter for {overview.company} (model {overview.model})."
+    props.language = "en-US" if overview.language == "en" else "zh-CN"
+    props.revision = 1
+    props.created = _utc(overview.created)
+    props.modified = _utc(overview.updated)
+
+
+def _utc(stamp: str) -> datetime:
+    """An ISO timestamp as a naive UTC datetime (python-docx writes it with a `Z`); now when unparseable."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        moment = datetime.now(UTC)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment

@@ -1,0 +1,1 @@
+"""Facts files: one Fact type, loading, the section catalog and routing."""

@@ -1,0 +1,1 @@
+"""The model seam: protocol, registry, the structured loop, cassettes, offline and fake models."""

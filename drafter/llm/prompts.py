@@ -1,0 +1,101 @@
+"""Prompt files in `prompts/`, loaded by name, with variables checked when loaded and when filled."""
+
+from __future__ import annotations
+
+import json
+import string
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from drafter.errors import DrafterError
+
+# The variables each prompt may use; a prompt file naming any other variable fails at load time.
+VARIABLES: dict[str, frozenset[str]] = {
+    "system": frozenset({"company", "period", "audience"}),
+    "section": frozenset({"title", "guidance", "revision", "data"}),
+    "opening": frozenset({"data"}),
+    "summary": frozenset({"data"}),
+    "revision": frozenset({"critique", "instruction"}),
+    "reask": frozenset({"error"}),
+    "critic": frozenset({"data"}),
+}
+
+DATA_OPEN, DATA_CLOSE = "<data>", "</data>"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One rendered chat message (converted to LangChain messages only on the LangChain path)."""
+
+    role: Literal["system", "human"]
+    content: str
+
+    @property
+    def type(self) -> str:
+        """Same name as LangChain's message attribute, so keys are computed alike for both."""
+        return self.role
+
+
+class PromptError(DrafterError):
+    """A prompt file is missing or names variables it is not given."""
+
+
+def prompts_dir() -> Path:
+    """The prompts folder: shipped in the wheel as `drafter/_prompts`, or `prompts/` in a checkout."""
+    packaged = Path(str(resources.files("drafter"))) / "_prompts"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "prompts"
+
+
+class Prompt:
+    """A loaded prompt template."""
+
+    def __init__(self, name: str, text: str, allowed: frozenset[str]) -> None:
+        self.name = name
+        self.text = text
+        self.fields = frozenset(f for _, f, _, _ in string.Formatter().parse(text) if f)
+        unknown = self.fields - allowed
+        if unknown:
+            raise PromptError(f"prompt '{name}' uses unknown variable(s): {', '.join(sorted(unknown))}")
+
+    def format(self, **values: Any) -> str:
+        """Fill the template; every variable it names must be given."""
+        missing = self.fields - set(values)
+        if missing:
+            raise PromptError(f"prompt '{self.name}' is missing variable(s): {', '.join(sorted(missing))}")
+        return self.text.format(**{k: v for k, v in values.items() if k in self.fields})
+
+
+@cache
+def load(name: str, lang: str) -> Prompt:
+    """Load `prompts/{name}.{lang}.md` (section guidance: `sections/{key}`)."""
+    base = name.split("/")[0]
+    allowed = VARIABLES.get(base, frozenset())
+    path = prompts_dir() / f"{name}.{lang}.md"
+    if not path.is_file():
+        raise PromptError(f"prompt file not found: {path}")
+    return Prompt(name, path.read_text(encoding="utf-8").strip() + "\n", allowed)
+
+
+def data_block(payload: dict[str, Any]) -> str:
+    """Facts and task data as delimited JSON (never as instructions)."""
+    text = json.dumps(payload, ensure_ascii=False, indent=1)
+    # The delimiter must not be closable from inside the data.
+    return text.replace(DATA_CLOSE, "<\\/data>")
+
+
+def extract_data(text: str) -> dict[str, Any] | None:
+    """The JSON payload between the last `<data>` … `</data>` in a rendered prompt."""
+    start = text.rfind(DATA_OPEN)
+    end = text.rfind(DATA_CLOSE)
+    if start < 0 or end < start:
+        return None
+    try:
+        value = json.loads(text[start + len(DATA_OPEN):end])
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None

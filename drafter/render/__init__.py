@@ -1,1 +1,0 @@
-"""Renderers of a draft: Markdown (the document) and Word."""

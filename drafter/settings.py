@@ -1,0 +1,105 @@
+"""Settings: option > environment > config file (drafter.toml) > default, each with its source."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from drafter.errors import InputError
+from drafter.llm.registry import STRUCTURED_MODES, ModelSettings, parse_model_name
+
+CONFIG_NAME = "drafter.toml"
+_KEYS = {"model", "base_url", "language", "concurrency", "max_rounds", "timeout", "max_retries", "structured_output",
+         "prices"}
+_ENV = {"model": "DRAFTER_MODEL", "base_url": "OPENAI_BASE_URL", "concurrency": "DRAFTER_CONCURRENCY",
+        "max_rounds": "DRAFTER_MAX_ROUNDS", "language": "DRAFTER_LANGUAGE"}
+DEFAULTS: dict[str, Any] = {"model": "offline", "base_url": None, "language": "zh", "concurrency": 10,
+                            "max_rounds": 2, "timeout": 120.0, "max_retries": 2, "structured_output": "auto"}
+
+
+@dataclass
+class Settings:
+    """Effective settings and where each came from."""
+
+    model: ModelSettings
+    concurrency: int
+    max_rounds: int
+    language: str
+    sources: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    prices: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def config_paths() -> list[Path]:
+    """drafter.toml in the working directory, then in the user config dir (XDG)."""
+    user = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "drafter" / "config.toml"
+    return [Path.cwd() / CONFIG_NAME, user]
+
+
+def read_config() -> tuple[dict[str, Any], Path | None]:
+    """The first config file found, validated."""
+    for path in config_paths():
+        if path.is_file():
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise InputError(f"{path}: invalid TOML: {exc}.") from None
+            unknown = set(data) - _KEYS - {"api_key"}
+            if unknown:
+                raise InputError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; "
+                                 f"known: {', '.join(sorted(_KEYS))}.")
+            if "api_key" in data and (path.stat().st_mode & 0o077):
+                raise InputError(f"{path}: holds api_key but is readable by others; run `chmod 600 {path}` "
+                                 "or use the OPENAI_API_KEY environment variable.")
+            return data, path
+    return {}, None
+
+
+def resolve_settings(**options: Any) -> Settings:
+    """Merge options, environment, config file and defaults; validate."""
+    config, path = read_config()
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for key, default in DEFAULTS.items():  # api_key is not a setting to show: it goes to ModelSettings only
+        if options.get(key) is not None:
+            values[key], sources[key] = options[key], "option"
+        elif key in _ENV and os.environ.get(_ENV[key]):
+            values[key], sources[key] = os.environ[_ENV[key]], f"env {_ENV[key]}"
+        elif key in config:
+            values[key], sources[key] = config[key], f"config {path}"
+        else:
+            values[key], sources[key] = default, "default"
+    try:
+        concurrency = int(values["concurrency"])
+        max_rounds = int(values["max_rounds"])
+        timeout = float(values["timeout"])
+        retries = int(values["max_retries"])
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"invalid numeric setting: {exc}.") from None
+    if concurrency < 1 or max_rounds < 0:
+        raise InputError("concurrency must be ≥ 1 and max_rounds ≥ 0.")
+    if values["structured_output"] not in STRUCTURED_MODES:
+        raise InputError(f"structured_output must be one of {', '.join(STRUCTURED_MODES)}.")
+    model = ModelSettings(name=parse_model_name(str(values["model"])), base_url=values["base_url"],
+                          timeout=timeout, max_retries=retries, structured_output=values["structured_output"],
+                          api_key=options.get("api_key"))
+    prices = config.get("prices") or {}
+    if not isinstance(prices, dict) or not all(isinstance(v, dict) for v in prices.values()):
+        raise InputError(f"{path}: prices must be tables like [prices.\"openai:gpt-4o-mini\"] input = 0.15 "
+                         "output = 0.6 (per million tokens).")
+    return Settings(model, concurrency, max_rounds, str(values["language"]), sources, values, prices)
+
+
+def config_api_key() -> str | None:
+    """The api_key of a 0600 config file, read when used."""
+    data, _ = read_config()
+    key = data.get("api_key")
+    return str(key) if key else None
+
+
+def with_model(settings: Settings, **changes: Any) -> Settings:
+    """A copy with model settings changed."""
+    return replace(settings, model=replace(settings.model, **changes))
