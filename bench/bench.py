@@ -33,9 +33,8 @@ def concurrency() -> None:
     """Mocked model with DRAFTER_MOCK_LATENCY: --concurrency 1 against the default."""
     os.environ["DRAFTER_MOCK_LATENCY"] = str(LATENCY)
     from drafter.facts.load import load_facts
-    from drafter.llm.registry import ModelSettings
     from drafter.pipeline import WriteOptions, write_overview
-    from drafter.settings import DEFAULTS
+    from drafter.settings import DEFAULTS, ModelSettings
 
     facts = load_facts(EXAMPLE)
     results = {}
@@ -67,8 +66,8 @@ def startup_and_offline() -> None:
           "(goal ≤ 0.6 s)")
     from drafter.draft.render_markdown import render
     from drafter.facts.load import load_facts
-    from drafter.llm.registry import ModelSettings
     from drafter.pipeline import write_overview
+    from drafter.settings import ModelSettings
 
     facts = load_facts(EXAMPLE)
     write_overview(facts, ModelSettings("offline"))  # warm

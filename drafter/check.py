@@ -8,7 +8,7 @@ from pathlib import Path
 from drafter.critic.checks import CheckReport, check_against, check_document
 from drafter.critic.document import Document, load_document
 from drafter.facts.load import load_facts
-from drafter.llm.registry import ModelSettings
+from drafter.settings import ModelSettings
 
 
 def check_file(path: Path, facts_path: Path | None = None, lang: str | None = None,
@@ -26,10 +26,10 @@ def check_file(path: Path, facts_path: Path | None = None, lang: str | None = No
 def _llm(report: CheckReport, doc: Document, facts_text: list[str], strategy: list[str],
          settings: ModelSettings) -> None:
     from drafter.critic.llm import Critique, apply_goal_judgements, run_llm_critic, to_findings
-    from drafter.llm.registry import make_model
+    from drafter.llm.registry import get_model
     from drafter.pipeline import Runner
 
-    runner = Runner(make_model(settings), settings, doc.lang, 1)
+    runner = Runner(get_model(settings), settings, doc.lang, 1)
     result = asyncio.run(run_llm_critic(runner, doc, facts_text, strategy, report.findings))
     if isinstance(result, Critique):
         report.findings += to_findings(result)

@@ -32,10 +32,14 @@ from drafter.errors import DrafterError, InputError
 from drafter.facts.catalog import select_sections, spec
 from drafter.facts.model import Facts
 from drafter.llm import chains
-from drafter.llm.registry import ModelSettings, make_model
+from drafter.llm.cassettes import CassetteStore
+from drafter.llm.loop import Budget, CallContext, run_structured
+from drafter.llm.protocol import Model
+from drafter.llm.registry import get_model
+from drafter.settings import DEFAULT_CONCURRENCY, DEFAULT_MAX_ROUNDS, ModelSettings
 
 if TYPE_CHECKING:
-    from drafter.llm.prompts import Message
+    from drafter.llm.prompts import ChatPrompt
 
 
 class Progress(Protocol):
@@ -58,10 +62,10 @@ class _Silent:
 class WriteOptions:
     """Knobs of a write run."""
 
-    concurrency: int = 10  # the catalog has at most ten sections drafted in parallel
-    max_rounds: int = 2
+    concurrency: int = DEFAULT_CONCURRENCY
+    max_rounds: int = DEFAULT_MAX_ROUNDS
     progress: Progress = field(default_factory=_Silent)
-    recorder: chains.Recorder | None = None
+    recorder: CassetteStore | None = None  # records every answer used (eval record mode)
     use_cache: bool = True
     budget_tokens: int | None = None
     log: Callable[[str], None] | None = None
@@ -77,42 +81,36 @@ def now() -> str:
 class Runner:
     """Runs chains against one model with a concurrency limit, shared call context and a usage ledger."""
 
-    def __init__(self, model: Any, settings: ModelSettings, lang: str, concurrency: int,
-                 context: chains.CallContext | None = None) -> None:
+    def __init__(self, model: Model, settings: ModelSettings, lang: str, concurrency: int,
+                 context: CallContext | None = None) -> None:
         self.model = model
         self.settings = settings
         self.lang = lang
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
         self.context = context or call_context(settings)
-        self.usage = Usage(estimated=settings.is_fake)
+        self.usage = Usage(estimated=model.estimated_usage)
 
-    async def run(self, schema: type[BaseModel], messages: list[Message], section: str, stage: str,
+    async def run(self, schema: type[BaseModel], prompt: ChatPrompt, section: str, stage: str,
                   round_: int = 0) -> Any:
-        """Run one typed chain and record its usage."""
-        chain = chains.StructuredChain(self.model, schema, self.lang, self.context)
+        """Run one typed chain through the structured loop and record its usage."""
         async with self.semaphore:
-            result = await chain.ainvoke(messages)
+            result = await run_structured(self.model, prompt, schema, self.context)
         self.usage.entries.append(UsageEntry(section=section, stage=stage, round=round_, calls=result.calls,
                                              input_tokens=result.input_tokens, output_tokens=result.output_tokens,
-                                             cached=result.cached))
+                                             cached_input_tokens=result.cached_input_tokens, cached=result.cached))
         return result.value
 
 
-def call_context(settings: ModelSettings, options: WriteOptions | None = None) -> chains.CallContext:
+def call_context(settings: ModelSettings, options: WriteOptions | None = None) -> CallContext:
     """The per-run call context: endpoint identity, structured-output mode, cache (real models only), budget."""
-    from drafter.llm.loop import Budget
+    from drafter.llm.cassettes import response_cache
 
     options = options or WriteOptions(use_cache=False)
-    cache = None
-    if options.use_cache and not settings.is_fake:
-        from drafter.llm.cassettes import ResponseCache
-
-        cache = ResponseCache()
-    mode = settings.structured_output if not settings.is_fake else "tools"
-    return chains.CallContext(
-        model_name=settings.name, base_url=settings.base_url, structured_output=mode, cache=cache,
-        budget=Budget(options.budget_tokens), recorder=options.recorder, log=options.log,
-        params={"temperature": settings.temperature, "max_tokens": settings.max_tokens},
+    cache = response_cache() if options.use_cache and not settings.is_fake else None
+    return CallContext(
+        model_name=settings.name, base_url=settings.base_url, structured_output=settings.structured_output,
+        cache=cache, budget=Budget(options.budget_tokens), recorder=options.recorder, log=options.log,
+        params=settings.params,
     )
 
 
@@ -149,8 +147,8 @@ def collect_questions(sections: list[Section]) -> list[Question]:
 
 async def _draft_section(runner: Runner, facts: Facts, key: str, keys: list[str], known: set[str],
                          revision: dict[str, Any] | None = None, round_: int = 0) -> SectionContent:
-    messages = chains.section_messages(facts, key, keys, revision)
-    value = await runner.run(chains.section_schema(key), messages, key, "revise" if revision else "draft", round_)
+    prompt = chains.section_prompt(facts, key, keys, revision)
+    value = await runner.run(chains.section_schema(key), prompt, key, "revise" if revision else "draft", round_)
     content: SectionContent = clean_ids(value, known)
     return content
 
@@ -161,9 +159,9 @@ async def draft_closing(runner: Runner, facts: Facts, overview: Overview, known:
     metrics = goal_metrics(overview.sections)
     questions = [q.text for q in collect_questions(overview.sections)]
     digests = section_digests(overview)
-    tasks = [runner.run(Opening, chains.opening_messages(facts, keys, metrics), "opening", "draft")]
+    tasks = [runner.run(Opening, chains.opening_prompt(facts, keys, metrics), "opening", "draft")]
     if "summary" in keys:
-        tasks.append(runner.run(ProseSection, chains.summary_messages(facts, digests, metrics, questions),
+        tasks.append(runner.run(ProseSection, chains.summary_prompt(facts, digests, metrics, questions),
                                 "summary", "draft"))
     results = await asyncio.gather(*tasks, return_exceptions=True)
     if isinstance(results[0], BaseException):
@@ -219,9 +217,9 @@ def new_overview(facts: Facts, model_name: str) -> Overview:
 
 
 async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOptions,
-                         model: Any | None = None, resume: Overview | None = None) -> Overview:
+                         model: Model | None = None, resume: Overview | None = None) -> Overview:
     """Draft every section, then the opening and summary, then critique and revise."""
-    model = model or make_model(settings)
+    model = model or get_model(settings)
     runner = Runner(model, settings, facts.language, options.concurrency, call_context(settings, options))
     overview = resume or new_overview(facts, settings.name)
     options.partial = overview
@@ -327,7 +325,7 @@ def _mark_status(overview: Overview) -> None:
 
 
 def write_overview(facts: Facts, settings: ModelSettings, options: WriteOptions | None = None,
-                   model: Any | None = None, resume: Overview | None = None) -> Overview:
+                   model: Model | None = None, resume: Overview | None = None) -> Overview:
     """Synchronous entry point used by the CLI, tests and evals."""
     if options is not None and options.max_rounds < 0:
         raise InputError("--max-rounds must be 0 or more.")

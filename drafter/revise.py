@@ -31,7 +31,8 @@ from drafter.facts.load import load_facts
 from drafter.facts.model import Facts, FactsFile
 from drafter.llm import chains
 from drafter.llm.offline import parse_goal_text
-from drafter.llm.registry import ModelSettings, make_model
+from drafter.llm.protocol import Model
+from drafter.llm.registry import get_model
 from drafter.pipeline import (
     Runner,
     clean_ids,
@@ -42,6 +43,7 @@ from drafter.pipeline import (
     section_digests,
     set_version,
 )
+from drafter.settings import ModelSettings
 
 
 @dataclass
@@ -99,7 +101,7 @@ def status_of(findings: list[Finding]) -> str:
 
 
 def propose(overview: Overview, key: str, instruction: str | None, settings: ModelSettings,
-            model: Any = None) -> Proposal:
+            model: Model | None = None) -> Proposal:
     """Redraft one section against its critique and the instruction (one model call), then check it."""
     section = find_section(overview, key)
     facts = facts_for(overview)
@@ -110,16 +112,16 @@ def propose(overview: Overview, key: str, instruction: str | None, settings: Mod
     revision = {"previous": current.model_dump(mode="json") if current else None, "critique": critique,
                 "instruction": instruction}
     keys = [s.key for s in overview.sections]
-    runner = Runner(model or make_model(settings), settings, lang, 1)
+    runner = Runner(model or get_model(settings), settings, lang, 1)
     known = {f.id for f in facts.items}
     if key == "summary":
-        messages = chains.summary_messages(facts, section_digests(overview), goal_metrics(overview.sections),
-                                           [q.text for q in collect_questions(overview.sections)])
+        prompt = chains.summary_prompt(facts, section_digests(overview), goal_metrics(overview.sections),
+                                       [q.text for q in collect_questions(overview.sections)])
         schema: type[Any] = ProseSection
     else:
-        messages = chains.section_messages(facts, key, keys, revision)
+        prompt = chains.section_prompt(facts, key, keys, revision)
         schema = chains.section_schema(key)
-    content = clean_ids(asyncio.run(runner.run(schema, messages, key, "revise")), known)
+    content = clean_ids(asyncio.run(runner.run(schema, prompt, key, "revise")), known)
     note = ""
     if instruction and settings.is_fake:
         note = ("The offline model cannot follow free-text instructions; the section was redrafted against its "
@@ -160,12 +162,12 @@ def accept(overview: Overview, key: str, content: SectionContent, model: str, in
     overview.updated = now()
 
 
-def refresh_summary(overview: Overview, settings: ModelSettings, model: Any = None) -> int:
+def refresh_summary(overview: Overview, settings: ModelSettings, model: Model | None = None) -> int:
     """Redraft the opening and the summary from the current sections (two model calls); returns calls."""
     from drafter.pipeline import draft_closing
 
     facts = facts_for(overview)
-    runner = Runner(model or make_model(settings), settings, overview.language, 2)
+    runner = Runner(model or get_model(settings), settings, overview.language, 2)
     asyncio.run(draft_closing(runner, facts, overview, {f.id for f in facts.items}))
     overview.opening_stale = False
     for s in overview.sections:

@@ -1,4 +1,4 @@
-"""Settings: option > environment > config file (drafter.toml) > default, each with its source."""
+"""Settings: option > environment > config file (drafter.toml) > default, each with its source; every default."""
 
 from __future__ import annotations
 
@@ -9,15 +9,81 @@ from pathlib import Path
 from typing import Any
 
 from drafter.errors import InputError
-from drafter.llm.registry import STRUCTURED_MODES, ModelSettings, parse_model_name
+
+DEFAULT_MODEL = "offline"
+DEFAULT_LANGUAGE = "zh"
+DEFAULT_CONCURRENCY = 10  # the catalog has at most ten sections, all drafted at once
+DEFAULT_MAX_ROUNDS = 2
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_STRUCTURED_OUTPUT = "auto"
+DEFAULT_TEMPERATURE = 0.2
+DEFAULT_MAX_TOKENS = 4096
+STRUCTURED_MODES = ("auto", "json_schema", "tools", "json_mode")
+ENTRY_POINT_GROUP = "drafter.models"
+# Built-in model kinds, and whether the name needs a `:<rest>` (a plugin's kinds come from the entry point group).
+BUILTIN_KINDS = {"offline": False, "test": False, "mock": None, "replay": True, "openai": True}
+NETWORK_FREE_KINDS = ("offline", "test", "mock", "replay")
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Which model to use and how to reach it; the API key is not kept here (it is read when used)."""
+
+    name: str = DEFAULT_MODEL
+    base_url: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    structured_output: str = DEFAULT_STRUCTURED_OUTPUT
+    temperature: float = DEFAULT_TEMPERATURE
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    api_key: str | None = field(default=None, repr=False, compare=False)  # from --api-key; never serialised
+
+    @property
+    def kind(self) -> str:
+        """The registry kind: offline, mock, replay, test, openai, or a plugin's."""
+        return self.name.split(":", 1)[0]
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The sampling parameters sent with every request (part of every cassette key)."""
+        return {"temperature": self.temperature, "max_tokens": self.max_tokens}
+
+    @property
+    def is_fake(self) -> bool:
+        """True for models that never touch the network."""
+        return self.kind in NETWORK_FREE_KINDS
+
+
+def parse_model_name(name: str | None) -> str:
+    """Validate a --model value (default: DRAFTER_MODEL, else offline)."""
+    name = (name or os.environ.get("DRAFTER_MODEL") or DEFAULT_MODEL).strip()
+    kind, _, rest = name.partition(":")
+    needs_rest = BUILTIN_KINDS.get(kind, "plugin")
+    if needs_rest is None or (needs_rest is True and rest) or (needs_rest is False and not rest):
+        return name
+    if needs_rest == "plugin" and kind and _plugin_kind(kind):
+        return name
+    raise InputError(
+        f"unknown model '{name}': use 'offline', 'mock' or 'openai:<model>' (e.g. openai:gpt-4o-mini, "
+        "openai:deepseek-chat with --base-url)."
+    )
+
+
+def _plugin_kind(kind: str) -> bool:
+    from importlib.metadata import entry_points
+
+    return any(ep.name == kind for ep in entry_points(group=ENTRY_POINT_GROUP))
 
 CONFIG_NAME = "drafter.toml"
 _KEYS = {"model", "base_url", "language", "concurrency", "max_rounds", "timeout", "max_retries", "structured_output",
          "prices"}
 _ENV = {"model": "DRAFTER_MODEL", "base_url": "OPENAI_BASE_URL", "concurrency": "DRAFTER_CONCURRENCY",
         "max_rounds": "DRAFTER_MAX_ROUNDS", "language": "DRAFTER_LANGUAGE"}
-DEFAULTS: dict[str, Any] = {"model": "offline", "base_url": None, "language": "zh", "concurrency": 10,
-                            "max_rounds": 2, "timeout": 120.0, "max_retries": 2, "structured_output": "auto"}
+DEFAULTS: dict[str, Any] = {"model": DEFAULT_MODEL, "base_url": None, "language": DEFAULT_LANGUAGE,
+                            "concurrency": DEFAULT_CONCURRENCY, "max_rounds": DEFAULT_MAX_ROUNDS,
+                            "timeout": DEFAULT_TIMEOUT, "max_retries": DEFAULT_MAX_RETRIES,
+                            "structured_output": DEFAULT_STRUCTURED_OUTPUT}
 
 
 @dataclass

@@ -17,9 +17,10 @@ from drafter.evaluation.handmade import hand_recordings, rekey
 from drafter.evaluation.metrics import GATES, METRICS
 from drafter.evaluation.runner import EvalOptions, EvalRun, run_case, run_eval
 from drafter.facts.load import load_facts
-from drafter.llm.fakes import MockChatModel
-from drafter.llm.registry import ModelSettings
+from drafter.llm.cassettes import CassetteStore
+from drafter.llm.fakes import ReplayModel
 from drafter.pipeline import write_overview
+from drafter.settings import ModelSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "evals" / "cases"
@@ -107,12 +108,12 @@ def test_mock_replays_the_hand_authored_recordings() -> None:
     recordings = hand_recordings(RECORDINGS)
     assert len(recordings) >= 2
     facts = load_facts(BAKERY / "facts.yaml")
-    model = MockChatModel(replay_as="mock", directory=RECORDINGS, strict=False)
+    model = ReplayModel(CassetteStore(RECORDINGS), replay_as="mock")
     overview = write_overview(facts, ModelSettings("mock"), model=model)
     assert model.hits >= len(recordings) and model.misses > 0  # the rest fell back to the offline drafter
     for _, record in recordings:
-        assert record["case"] == "bakery_chain_q4"
-        content = overview.section(record["section"]).content
+        assert record["provenance"]["case"] == "bakery_chain_q4"
+        content = overview.section(record["provenance"]["section"]).content
         assert content is not None and content.model_dump(mode="json") == record["response"]
 
 

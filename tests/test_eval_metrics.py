@@ -23,8 +23,8 @@ from drafter.evaluation.metrics import (
 from drafter.evaluation.report import regressed
 from drafter.facts.load import load_facts
 from drafter.facts.model import Facts
-from drafter.llm.registry import ModelSettings
 from drafter.pipeline import write_overview
+from drafter.settings import ModelSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "evals" / "cases"

@@ -14,19 +14,13 @@ from typer.testing import CliRunner
 
 from drafter.cli.app import app
 from drafter.facts.load import load_facts
-from drafter.llm.loop import StructuredChain
-from drafter.llm.registry import ModelSettings
 from drafter.pipeline import WriteOptions, write_overview
+from drafter.settings import ModelSettings
 
 from .test_openai_respx import BASE, CANARY, FakeServer, completion
 
 runner = CliRunner()
 FAST_RETRY = {"retry-after-ms": "1"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_mode_memo() -> None:
-    StructuredChain.working_mode.clear()
 
 
 @pytest.fixture
@@ -224,26 +218,25 @@ def test_llm_critic_failure_is_reported_not_fatal(server: FakeServer, tmp_path: 
 
 def test_ctrl_c_keeps_finished_sections_for_resume(tmp_path: Path, coffee: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from drafter import pipeline
-    from drafter.llm.fakes import FakeToolChatModel
+    from drafter.llm.fakes import CallInfo, FunctionModel
+    from drafter.llm.offline import OfflineModel
+    from drafter.llm.protocol import ModelRequest, ModelResponse
+    from drafter.llm.registry import override
 
-    class InterruptAtData(FakeToolChatModel):
-        def answer(self, messages: Any, tool: dict[str, Any]) -> dict[str, Any]:
-            if '"key": "data"' in str(messages[-1].content):
-                raise KeyboardInterrupt
-            return super().answer(messages, tool)
+    async def interrupt_at_data(request: ModelRequest, info: CallInfo) -> ModelResponse:
+        if request.payload.get("section", {}).get("key") == "data":
+            raise KeyboardInterrupt
+        return await OfflineModel().respond(request)
 
-    original = pipeline.make_model
-    monkeypatch.setattr(pipeline, "make_model", lambda settings: InterruptAtData())
     out = tmp_path / "d"
-    result = runner.invoke(app, ["write", str(coffee), "-o", str(out), "-j", "1"])
+    with override(FunctionModel(interrupt_at_data)):
+        result = runner.invoke(app, ["write", str(coffee), "-o", str(out), "-j", "1"])
     assert result.exit_code == 130 and "--resume" in result.output
     state = json.loads((out / "overview.json").read_text(encoding="utf-8"))
     done = [s["key"] for s in state["sections"] if s["state"] == "ok"]
     assert done[:3] == ["goals", "processes", "team"] and "data" not in done
     assert {s["error"] for s in state["sections"] if s["state"] == "failed"} == {"interrupted"}
     assert not (out / ".drafter.lock").exists()
-    monkeypatch.setattr(pipeline, "make_model", original)
     resumed = runner.invoke(app, ["write", str(coffee), "-o", str(out), "--resume"])
     assert resumed.exit_code == 0, resumed.output
     final = json.loads((out / "overview.json").read_text(encoding="utf-8"))

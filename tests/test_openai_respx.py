@@ -12,10 +12,11 @@ import respx
 
 from drafter.draft.render_markdown import render
 from drafter.facts.load import load_facts
+from drafter.llm.chains import payload_from_blocks
 from drafter.llm.offline import draft
 from drafter.llm.prompts import extract_data
-from drafter.llm.registry import ModelSettings
 from drafter.pipeline import write_overview
+from drafter.settings import ModelSettings
 
 BASE = "https://llm.example.test/v1"
 CANARY = "sk-canary-DO-NOT-LEAK-1234567890"
@@ -74,8 +75,9 @@ class FakeServer:
         if callable(step):
             response: httpx.Response = step(body, mode, name)
             return response
-        payload = extract_data(body["messages"][-1]["content"]) or next(
-            p for p in (extract_data(m["content"] or "") for m in reversed(body["messages"])) if p)
+        context = extract_data(body["messages"][0]["content"]) or {}
+        task = next(p for p in (extract_data(m["content"] or "") for m in body["messages"][1:]) if p)
+        payload = payload_from_blocks(context, task)
         args = draft(payload, name)
         if self.suffix and "paragraphs" in args:
             args["paragraphs"][0]["text"] += self.suffix

@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-from langchain_core.messages import BaseMessage
 
 from drafter.critic.checks import check_document
 from drafter.critic.document import parse_markdown
@@ -18,10 +16,13 @@ from drafter.errors import ModelError
 from drafter.facts.catalog import CATALOG
 from drafter.facts.load import load_facts
 from drafter.llm import chains
-from drafter.llm.fakes import FakeToolChatModel
-from drafter.llm.prompts import Message
-from drafter.llm.registry import ModelSettings
+from drafter.llm.fakes import CallInfo, FunctionModel, TestModel
+from drafter.llm.loop import CallContext, ChainResult, run_structured
+from drafter.llm.offline import OfflineModel
+from drafter.llm.prompts import ChatPrompt
+from drafter.llm.protocol import ModelRequest, ModelResponse
 from drafter.pipeline import WriteOptions, write_overview
+from drafter.settings import ModelSettings
 
 from .conftest import DATA, EXAMPLES
 
@@ -88,50 +89,42 @@ def test_sparse_flat_facts_only(tmp_path: Path) -> None:
     assert any(q.section == "goals" for q in overview.questions)
 
 
-class Scripted(FakeToolChatModel):
-    """Answers from a queue (None = fall through to the offline drafter), counting calls."""
-
-    queue: list[Any] = []
-    calls: int = 0
-
-    def answer(self, messages: list[BaseMessage], tool: dict[str, Any]) -> dict[str, Any]:
-        self.calls += 1
-        item = self.queue.pop(0) if self.queue else None
-        if isinstance(item, Exception):
-            raise item
-        return item if item is not None else super().answer(messages, tool)
-
-
-def _messages(coffee: Path) -> list[Message]:
+def _prompt(coffee: Path) -> ChatPrompt:
     facts = load_facts(coffee)
-    return chains.section_messages(facts, "team", ["goals", "team", "summary"])
+    return chains.section_prompt(facts, "team", ["goals", "team", "summary"])
+
+
+def _run(model: TestModel, coffee: Path) -> ChainResult[ProseSection]:
+    return asyncio.run(run_structured(model, _prompt(coffee), ProseSection, CallContext()))
 
 
 def test_chain_reasks_with_the_validation_error(coffee: Path) -> None:
-    model = Scripted(queue=[{"paragraphs": "not a list"}, None])
-    result = asyncio.run(chains.StructuredChain(model, ProseSection).ainvoke(_messages(coffee)))
+    model = TestModel().enqueue({"paragraphs": "not a list"})
+    result = _run(model, coffee)
     assert result.calls == 2 and result.reasks == 1
     assert isinstance(result.value, ProseSection) and result.value.paragraphs
     assert result.input_tokens > 0
+    reask = model.history[1].extra[-1].content
+    assert "paragraphs" in reask and "结构校验" in reask  # the validation error is fed back
 
 
 def test_chain_gives_up_after_two_reasks(coffee: Path) -> None:
-    model = Scripted(queue=[{"bad": 1}, {"bad": 2}, {"bad": 3}, None])
+    model = TestModel().enqueue({"bad": 1}, {"bad": 2}, {"bad": 3})
     with pytest.raises(ModelError, match="invalid output 3 times"):
-        asyncio.run(chains.StructuredChain(model, ProseSection).ainvoke(_messages(coffee)))
-    assert model.calls == 3
+        _run(model, coffee)
+    assert len(model.history) == 3
 
 
 def test_a_failing_section_is_saved_as_failed_and_the_rest_kept(coffee: Path) -> None:
     facts = load_facts(coffee)
+    offline = OfflineModel()
 
-    class FailTeam(FakeToolChatModel):
-        def answer(self, messages: list[BaseMessage], tool: dict[str, Any]) -> dict[str, Any]:
-            if "团队协作" in str(messages[-1].content).split("\n", 1)[0]:
-                raise ModelError("simulated failure")
-            return super().answer(messages, tool)
+    async def fail_team(request: ModelRequest, info: CallInfo) -> ModelResponse:
+        if request.payload.get("section", {}).get("key") == "team":
+            raise ModelError("simulated failure")
+        return await offline.respond(request)
 
-    overview = write_overview(facts, ModelSettings("offline"), model=FailTeam())
+    overview = write_overview(facts, ModelSettings("offline"), model=FunctionModel(fail_team))
     states = {s.key: s.state for s in overview.sections}
     assert states["team"] == "failed" and all(v == "ok" for k, v in states.items() if k != "team")
     assert "simulated failure" in (overview.section("team").error or "")

@@ -5,30 +5,36 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from langchain_core.messages import BaseMessage
 from typer.testing import CliRunner
 
 from drafter import revise
 from drafter.cli.app import app
 from drafter.draft import store
-from drafter.llm.fakes import FakeToolChatModel
+from drafter.llm.fakes import CallInfo, FunctionModel
+from drafter.llm.offline import OfflineModel
+from drafter.llm.protocol import ModelRequest
+from drafter.llm.registry import override
 
 runner = CliRunner()
 
 
-class Rewriter(FakeToolChatModel):
-    """A model that follows instructions by appending them to the lead paragraph (offline drafter underneath)."""
+class Rewriter(FunctionModel):
+    """A model that marks each revision in the lead paragraph (offline drafter underneath)."""
 
-    counter: Any = None
+    def __init__(self) -> None:
+        super().__init__(self._rewrite, name="rewriter")
+        self.counter = itertools.count()
+        self.offline = OfflineModel()
 
-    def answer(self, messages: list[BaseMessage], tool: dict[str, Any]) -> dict[str, Any]:
-        args = super().answer(messages, tool)
+    async def _rewrite(self, request: ModelRequest, info: CallInfo) -> dict[str, Any]:
+        args = dict((await self.offline.respond(request)).parsed or {})
         if "paragraphs" in args:
-            n = next(self.counter) if self.counter is not None else 0
+            n = next(self.counter)
             args["paragraphs"][0]["text"] += f"（第{'一二三四五六七八九'[n % 9]}次修订）"
         return args
 
@@ -41,10 +47,9 @@ def draft(coffee: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def rewriter(monkeypatch: pytest.MonkeyPatch) -> Rewriter:
-    model = Rewriter(counter=itertools.count())
-    monkeypatch.setattr(revise, "make_model", lambda settings: model)
-    return model
+def rewriter() -> Iterator[Rewriter]:
+    with override(Rewriter()) as model:
+        yield model
 
 
 def sections_json(directory: Path) -> dict[str, Any]:
@@ -124,13 +129,12 @@ def test_second_writer_gets_a_clear_error(draft: Path, rewriter: Rewriter) -> No
 
 
 def test_interrupted_revise_leaves_the_draft_as_before(draft: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    class Interrupting(FakeToolChatModel):
-        def answer(self, messages: list[BaseMessage], tool: dict[str, Any]) -> dict[str, Any]:
-            raise KeyboardInterrupt
+    def interrupt(request: ModelRequest, info: CallInfo) -> dict[str, Any]:
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(revise, "make_model", lambda settings: Interrupting())
     md, js = (draft / "overview.md").read_bytes(), (draft / "overview.json").read_bytes()
-    result = runner.invoke(app, ["revise", str(draft), "team", "-i", "x", "--yes"])
+    with override(FunctionModel(interrupt)):
+        result = runner.invoke(app, ["revise", str(draft), "team", "-i", "x", "--yes"])
     assert result.exit_code == 130 and "interrupted" in result.output
     assert (draft / "overview.md").read_bytes() == md and (draft / "overview.json").read_bytes() == js
     assert not (draft / store.LOCK).exists()

@@ -12,8 +12,8 @@ from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, err, out, settin
 
 if TYPE_CHECKING:
     from drafter.draft.model import Overview
-    from drafter.llm.registry import ModelSettings
     from drafter.revise import Proposal
+    from drafter.settings import ModelSettings
 
 DirArg = Annotated[Path, typer.Argument(help="Draft directory (made by `drafter write`).", show_default=False)]
 KeyArg = Annotated[str, typer.Argument(help="Section key, e.g. goals (see `drafter sections`).", show_default=False)]
@@ -23,8 +23,7 @@ def _model_for(overview: Overview, model: str | None, base_url: str | None, api_
     """Option > env > config; when none is set, the model the draft was written with."""
     settings = settings_from(model, base_url, api_key)
     if settings.sources.get("model") == "default" and overview.model != "offline":
-        from drafter.llm.registry import parse_model_name
-        from drafter.settings import with_model
+        from drafter.settings import parse_model_name, with_model
 
         settings = with_model(settings, name=parse_model_name(overview.model))
     return settings.model  # type: ignore[no-any-return]

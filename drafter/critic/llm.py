@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from drafter.critic.document import Document
 from drafter.draft.model import Finding
 from drafter.llm import prompts
-from drafter.llm.prompts import Message
+from drafter.llm.prompts import ChatPrompt
 
 
 class _Model(BaseModel):
@@ -44,9 +44,9 @@ class Critique(_Model):
     goals: list[GoalJudgement] = Field(description="One judgement per goal in the goals section.")
 
 
-def critic_messages(doc: Document, facts: Sequence[str], strategy: Sequence[str],
-                    findings: Sequence[Finding]) -> list[Message]:
-    """Messages for the critic: the overview and facts as delimited data."""
+def critic_prompt(doc: Document, facts: Sequence[str], strategy: Sequence[str],
+                  findings: Sequence[Finding]) -> ChatPrompt:
+    """The critic's prompt: the facts as shared context, the overview and known problems as its task data."""
     lang = doc.lang
     payload = {
         "task": "critic",
@@ -58,9 +58,11 @@ def critic_messages(doc: Document, facts: Sequence[str], strategy: Sequence[str]
         "strategy": list(strategy),
         "already_found": [f"[{f.check}] {f.section}: {f.message}" for f in findings if f.severity == "error"],
     }
-    system = prompts.load("system", lang).format(company=doc.title, period="", audience="-")
-    return [Message("system", system), Message("human", prompts.load("critic", lang).format(
-        data=prompts.data_block(payload)))]
+    context = prompts.data_block({"company": doc.title, "facts": list(facts), "strategy": list(strategy)})
+    task = {k: v for k, v in payload.items() if k not in ("facts", "strategy")}
+    return ChatPrompt((("system", "system"), ("human", "critic")), lang,
+                      {"company": doc.title, "period": "", "audience": "-", "context": context,
+                       "data": prompts.data_block(task)}, payload)
 
 
 def to_findings(critique: Critique) -> list[Finding]:
@@ -89,7 +91,7 @@ async def run_llm_critic(runner: Any, doc: Document, facts: Sequence[str], strat
                          findings: Sequence[Finding]) -> Critique | Finding:
     """One critic call; on failure an info finding says so (the deterministic verdict stands)."""
     try:
-        value = await runner.run(Critique, critic_messages(doc, facts, strategy, findings), "critic", "critic")
+        value = await runner.run(Critique, critic_prompt(doc, facts, strategy, findings), "critic", "critic")
     except Exception as exc:  # noqa: BLE001 - advisory: a failed critic never fails the run
         if isinstance(exc, KeyboardInterrupt | asyncio.CancelledError):
             raise

@@ -167,6 +167,7 @@ class UsageEntry(_Model):
     calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    cached_input_tokens: int = Field(0, description="Prompt tokens the provider served from its prefix cache.")
     cached: bool = False
 
 

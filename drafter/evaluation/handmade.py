@@ -1,8 +1,9 @@
 """Hand-authored recordings: what a model would answer for one section of a case, stored for mock replay.
 
-A recording's file name is `drafter.llm.registry.request_key(model, messages, tool)`, so it changes whenever the prompt
-files or the section schema change. Each hand-authored file also names its case and section; `rekey` recomputes
-the keys from the current prompts (`python -m drafter.evaluation.handmade`) so the files never go stale silently.
+A recording is a cassette: its file name is `drafter.llm.cassettes.cassette_key(model, None, request)`, so it changes
+whenever the prompt files or the section schema change. Each hand-authored file also names its case and section;
+`rekey` recomputes the keys from the current prompts (`python -m drafter.evaluation.handmade`) so the files never go
+stale silently.
 """
 
 from __future__ import annotations
@@ -16,43 +17,41 @@ from drafter.errors import InputError
 from drafter.evaluation.cases import default_cases_dir, default_recordings_dir, load_case
 
 if TYPE_CHECKING:
-    from drafter.llm.prompts import Message
+    from drafter.llm.protocol import ModelRequest
 
 ORIGIN = "hand-authored"
 
 
-def section_request(facts_path: Path, section: str) -> tuple[list[Message], dict[str, Any]]:
-    """The exact messages and tool a first draft of `section` sends for this facts file."""
-    from langchain_core.utils.function_calling import convert_to_openai_tool
-
+def section_request(facts_path: Path, section: str) -> ModelRequest:
+    """The exact request a first draft of `section` sends for this facts file."""
     from drafter.facts.load import load_facts
     from drafter.llm import chains
+    from drafter.llm.protocol import ModelRequest
     from drafter.pipeline import new_overview
+    from drafter.settings import ModelSettings
 
     facts = load_facts(facts_path)
     keys = [s.key for s in new_overview(facts, "mock").sections]
     if section not in keys:
         raise InputError(f"{facts_path}: the overview has no section '{section}' (it has {', '.join(keys)}).")
-    messages = chains.section_messages(facts, section, keys)
-    return messages, convert_to_openai_tool(chains.section_schema(section))
+    return ModelRequest(chains.section_prompt(facts, section, keys), chains.section_schema(section),
+                        params=ModelSettings().params)
 
 
 def record_by_hand(case_dir: Path, section: str, response: dict[str, Any], directory: Path | None = None,
                    model: str = "mock") -> Path:
-    """Validate `response` against the section schema and store it as the recording of that request."""
-    from drafter.llm import chains
-    from drafter.llm.registry import request_key
+    """Validate `response` against the section schema and store it as the cassette of that request."""
+    from drafter.llm.cassettes import Cassette, CassetteStore, cassette_key
 
     case = load_case(case_dir)
-    messages, tool = section_request(case.facts_path, section)
-    value = chains.section_schema(section).model_validate(response)
-    target = directory or default_recordings_dir()
-    target.mkdir(parents=True, exist_ok=True)
-    record = {"model": model, "schema": tool["function"]["name"], "origin": ORIGIN, "case": case.name,
-              "section": section, "response": value.model_dump(mode="json")}
-    path = target / f"{request_key(model, messages, tool)}.json"
-    path.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return path
+    request = section_request(case.facts_path, section)
+    value = request.schema.model_validate(response)
+    store = CassetteStore(directory or default_recordings_dir())
+    key = cassette_key(model, None, request)
+    return store.put(Cassette(key=key, model=model, schema=request.schema.__name__,
+                              response=value.model_dump(mode="json"), prompt_version=request.prompt.version,
+                              recorded="by hand", provenance={"origin": ORIGIN, "case": case.name,
+                                                              "section": section}))
 
 
 def hand_recordings(directory: Path) -> list[tuple[Path, dict[str, Any]]]:
@@ -60,7 +59,7 @@ def hand_recordings(directory: Path) -> list[tuple[Path, dict[str, Any]]]:
     found = []
     for path in sorted(directory.glob("*.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(record, dict) and record.get("origin") == ORIGIN:
+        if isinstance(record, dict) and (record.get("provenance") or record).get("origin") == ORIGIN:
             found.append((path, record))
     return found
 
@@ -71,7 +70,8 @@ def rekey(directory: Path | None = None, cases_dir: Path | None = None) -> list[
     cases_dir = cases_dir or default_cases_dir()
     moved = []
     for path, record in hand_recordings(directory):
-        new = record_by_hand(cases_dir / record["case"], record["section"], record["response"], directory,
+        where = record.get("provenance") or record
+        new = record_by_hand(cases_dir / where["case"], where["section"], record["response"], directory,
                              record.get("model", "mock"))
         if new.resolve() != path.resolve():
             path.unlink()

@@ -13,8 +13,9 @@ from drafter.evaluation.cases import Case, default_recordings_dir
 from drafter.evaluation.metrics import GATES, METRICS, gate_passed, score_markdown
 
 if TYPE_CHECKING:
-    from drafter.llm.fakes import Recorder
-    from drafter.llm.registry import ModelSettings
+    from drafter.llm.cassettes import CassetteStore
+    from drafter.llm.protocol import Model
+    from drafter.settings import ModelSettings
 
 Mode = Literal["default", "record", "replay"]
 
@@ -41,7 +42,7 @@ class EvalOptions:
 
     def validate(self) -> None:
         """Reject contradictory combinations with a message that says what to do."""
-        from drafter.llm.registry import parse_model_name
+        from drafter.settings import parse_model_name
 
         self.model = parse_model_name(self.model)
         if self.mode == "record" and self.model.startswith("mock"):
@@ -119,7 +120,7 @@ class EvalRun:
 
 def model_settings(options: EvalOptions) -> ModelSettings:
     """The settings handed to `write_overview` (a replay runs as `mock:<recorded model>`)."""
-    from drafter.llm.registry import ModelSettings
+    from drafter.settings import ModelSettings
 
     if options.replays:
         return ModelSettings(name="mock" if options.model == "mock" else f"mock:{options.model}")
@@ -130,20 +131,17 @@ def model_settings(options: EvalOptions) -> ModelSettings:
     return ModelSettings(name=options.model)
 
 
-def chat_model(options: EvalOptions) -> Any:
-    """A fresh model for one case: the replaying mock, the model itself, or (to record it) the offline drafter
-    behind LangChain, since the recorder sits on the LangChain path."""
+def chat_model(options: EvalOptions) -> Model:
+    """A fresh model for one case: the replaying mock, or the model itself."""
     if options.replays:
-        from drafter.llm.fakes import MockChatModel
+        from drafter.llm.cassettes import CassetteStore
+        from drafter.llm.fakes import ReplayModel
 
-        return MockChatModel(replay_as=options.model, directory=options.recordings_dir, strict=options.strict)
-    if options.mode == "record" and options.model == "offline":
-        from drafter.llm.fakes import FakeToolChatModel
+        return ReplayModel(CassetteStore(options.recordings_dir), replay_as=options.model, strict=options.strict,
+                           name=model_settings(options).name)
+    from drafter.llm.registry import get_model
 
-        return FakeToolChatModel(label="offline")
-    from drafter.llm.registry import make_model
-
-    return make_model(model_settings(options))
+    return get_model(model_settings(options))
 
 
 def make_rows(case: str, scores: dict[str, Any]) -> list[Row]:
@@ -156,7 +154,7 @@ def make_rows(case: str, scores: dict[str, Any]) -> list[Row]:
     return rows
 
 
-def run_case(case: Case, options: EvalOptions, recorder: Recorder | None = None) -> CaseResult:
+def run_case(case: Case, options: EvalOptions, recorder: CassetteStore | None = None) -> CaseResult:
     """Draft one case with the library (not the CLI) and score its rendered Markdown."""
     from drafter.draft.render_markdown import render
     from drafter.facts.load import load_facts
@@ -172,7 +170,7 @@ def run_case(case: Case, options: EvalOptions, recorder: Recorder | None = None)
     markdown = render(overview)
     failed = [s.key for s in overview.sections if s.state == "failed" or s.content is None]
     scores = score_markdown(markdown, facts, case.reference(), failed)
-    hits, misses = (int(model.hits), int(model.misses)) if options.replays else (0, 0)
+    hits, misses = (int(getattr(model, "hits", 0)), int(getattr(model, "misses", 0))) if options.replays else (0, 0)
     return CaseResult(case, make_rows(case.name, scores), markdown, time.perf_counter() - start, hits, misses,
                       (recorder.saved - saved_before) if recorder is not None else 0, failed)
 
@@ -180,12 +178,12 @@ def run_case(case: Case, options: EvalOptions, recorder: Recorder | None = None)
 def run_eval(cases: Sequence[Case], options: EvalOptions,
              on_case: Callable[[CaseResult], None] | None = None) -> EvalRun:
     """Draft and score every case in order; `on_case` sees each result as it is ready."""
-    from drafter.llm.fakes import Recorder
+    from drafter.llm.cassettes import CassetteStore
 
     options.validate()
     if not cases:
         raise InputError("no eval cases to run.")
-    recorder = Recorder(options.model, options.recordings_dir) if options.mode == "record" else None
+    recorder = CassetteStore(options.recordings_dir) if options.mode == "record" else None
     start = time.perf_counter()
     results = []
     for case in cases:

@@ -1,19 +1,27 @@
-"""On-disk response cache (SQLite) for real models: an unchanged re-run makes no model calls."""
+"""One cassette store for the response cache, recording and replay: a folder of reviewable JSON files.
+
+A cassette is keyed by everything that shapes an answer — model, base URL, prompt version, schema, parameters and the
+rendered messages — and never by the API key. Each file says which model produced it, where, and when. The user's
+cache keys by base URL (two endpoints never share answers); recordings leave it out (`base_url=None`) so a cassette
+recorded against one server replays anywhere, and keep the server in their provenance instead.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import sqlite3
-import threading
-from collections.abc import Sequence
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-_SCHEMA = """CREATE TABLE IF NOT EXISTS responses (
-    key TEXT PRIMARY KEY, model TEXT NOT NULL, schema TEXT NOT NULL, response TEXT NOT NULL,
-    input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, created TEXT DEFAULT CURRENT_TIMESTAMP)"""
+if TYPE_CHECKING:
+    from drafter.llm.protocol import ModelRequest
+
+FORMAT = "drafter.cassette/1"
 
 
 def cache_dir() -> Path:
@@ -23,53 +31,93 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "drafter"
 
 
-def cache_key(model: str, base_url: str | None, messages: Sequence[Any], schema: dict[str, Any],
-              params: dict[str, Any]) -> str:
-    """Hash of everything that shapes the answer — never the API key."""
-    blob = json.dumps({"model": model, "base_url": base_url or "", "params": params, "schema": schema,
-                       "messages": [[m.type, str(m.content)] for m in messages]}, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()
+def cassette_key(model: str, base_url: str | None, request: ModelRequest) -> str:
+    """Hash of what shapes the answer (the structured-output mode is not part of it: any mode gives one object)."""
+    blob = json.dumps({
+        "model": model, "base_url": base_url or "", "prompt_version": request.prompt.version,
+        "schema": request.schema.model_json_schema(), "params": request.params,
+        "messages": [[m.role, m.content] for m in request.messages()],
+    }, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-class ResponseCache:
-    """A small SQLite key → parsed-response store, safe to share between the chains of one run."""
+@dataclass
+class Cassette:
+    """One stored answer and its provenance."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or cache_dir() / "responses.sqlite"
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
+    key: str
+    model: str
+    schema: str
+    response: dict[str, Any]
+    input_tokens: int = 0
+    output_tokens: int = 0
+    base_url: str | None = None
+    prompt_version: str = ""
+    recorded: str = ""
+    provenance: dict[str, Any] | None = None
 
-    def _db(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute(_SCHEMA)
-            os.chmod(self.path, 0o600)
-        return self._conn
+    def to_json(self) -> dict[str, Any]:
+        """The file's content."""
+        return {"format": FORMAT, "key": self.key, "model": self.model, "base_url": self.base_url,
+                "schema": self.schema, "prompt_version": self.prompt_version, "recorded": self.recorded,
+                "provenance": self.provenance or {}, "usage": {"input_tokens": self.input_tokens,
+                                                               "output_tokens": self.output_tokens},
+                "response": self.response}
 
-    def get(self, key: str) -> tuple[dict[str, Any], int, int] | None:
-        """(response, input_tokens, output_tokens) or None."""
-        with self._lock:
-            row = self._db().execute(
-                "SELECT response, input_tokens, output_tokens FROM responses WHERE key = ?", (key,)).fetchone()
-        if row is None:
+    @classmethod
+    def from_json(cls, data: dict[str, Any], key: str) -> Cassette:
+        """Read a cassette file's content (KeyError/TypeError on a malformed one)."""
+        usage = data.get("usage") or {}
+        return cls(key=str(data.get("key") or key), model=str(data["model"]), schema=str(data["schema"]),
+                   response=dict(data["response"]), input_tokens=int(usage.get("input_tokens", 0)),
+                   output_tokens=int(usage.get("output_tokens", 0)), base_url=data.get("base_url"),
+                   prompt_version=str(data.get("prompt_version", "")), recorded=str(data.get("recorded", "")),
+                   provenance=dict(data.get("provenance") or {}))
+
+
+class CassetteStore:
+    """A folder of `<key>.json` cassettes; `get` and `put` are safe to share between the chains of one run."""
+
+    def __init__(self, directory: Path, private: bool = False) -> None:
+        self.directory = directory
+        self.private = private  # the user's cache: files readable by the user only
+        self.saved = 0
+
+    def path(self, key: str) -> Path:
+        """Where the cassette for `key` lives."""
+        return self.directory / f"{key}.json"
+
+    def get(self, key: str) -> Cassette | None:
+        """The cassette for `key`, or None (a malformed file raises ValueError naming it)."""
+        path = self.path(key)
+        if not path.is_file():
             return None
-        return json.loads(row[0]), int(row[1]), int(row[2])
+        try:
+            return Cassette.from_json(json.loads(path.read_text(encoding="utf-8")), key)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}: not a valid cassette ({type(exc).__name__}: {exc})") from None
 
-    def put(self, key: str, model: str, schema: str, response: dict[str, Any], input_tokens: int,
-            output_tokens: int) -> None:
-        """Store a parsed response."""
-        with self._lock:
-            db = self._db()
-            db.execute("INSERT OR REPLACE INTO responses (key, model, schema, response, input_tokens, output_tokens)"
-                       " VALUES (?, ?, ?, ?, ?, ?)",
-                       (key, model, schema, json.dumps(response, ensure_ascii=False), input_tokens, output_tokens))
-            db.commit()
+    def put(self, cassette: Cassette) -> Path:
+        """Write a cassette atomically."""
+        if not cassette.recorded:
+            cassette.recorded = datetime.now(UTC).isoformat(timespec="seconds")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(cassette.to_json(), ensure_ascii=False, indent=1) + "\n"
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".cassette.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            if self.private:
+                os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path(cassette.key))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        self.saved += 1
+        return self.path(cassette.key)
 
-    def close(self) -> None:
-        """Close the connection."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+
+def response_cache() -> CassetteStore:
+    """The user's response cache for real models."""
+    return CassetteStore(cache_dir() / "cassettes", private=True)

@@ -1,4 +1,8 @@
-"""Typed chains: prompt files rendered to messages, then the model's structured output parsed into a model."""
+"""Typed chains: each task's payload and its prompt files, laid out so every call shares one long prefix.
+
+What every call of a run shares — the system rules, the company context and the full facts data — comes first and is
+identical across calls (providers discount a repeated prefix); the task's own instruction and data come last.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +12,19 @@ from pydantic import BaseModel
 
 from drafter.draft.model import CONTENT_MODELS
 from drafter.facts.catalog import spec
-from drafter.facts.model import Facts
+from drafter.facts.model import Fact, Facts
 from drafter.llm import prompts
-from drafter.llm.loop import CallContext, ChainResult, Recorder, StructuredChain
-from drafter.llm.prompts import Message
+from drafter.llm.prompts import ChatPrompt
+
+_CONTEXT_KEYS = ("company", "period", "industry", "audience", "language", "strategy")
 
 
-def _fact_payload(facts: Facts, key: str) -> list[dict[str, Any]]:
-    out = []
-    for f in facts.for_section(key):
-        item: dict[str, Any] = {"id": f.id, "text": f.text, "source": f.source}
-        if f.goal is not None:
-            item["goal"] = f.goal.model_dump(exclude_none=True)
-        out.append(item)
-    return out
+def fact_payload(fact: Fact) -> dict[str, Any]:
+    """One fact as prompt data."""
+    item: dict[str, Any] = {"id": fact.id, "text": fact.text, "source": fact.source, "section": fact.section}
+    if fact.goal is not None:
+        item["goal"] = fact.goal.model_dump(exclude_none=True)
+    return item
 
 
 def base_payload(facts: Facts) -> dict[str, Any]:
@@ -37,24 +40,43 @@ def base_payload(facts: Facts) -> dict[str, Any]:
     }
 
 
-def system_message(facts: Facts) -> Message:
-    """The system prompt with the grounding rules."""
+def context_block(facts: Facts) -> str:
+    """The shared data: company context and every fact, rendered identically for every call of a run."""
+    return prompts.data_block({**base_payload(facts), "facts": [fact_payload(f) for f in facts.items]})
+
+
+def _prompt(facts: Facts, human: str, payload: dict[str, Any], **variables: str) -> ChatPrompt:
+    """System (rules + shared context) then the task; the task's data lists fact ids, not the facts again."""
     file = facts.file
-    audience = file.audience or ("management" if file.language == "en" else "公司管理层")
-    return Message("system", prompts.load("system", file.language).format(
-        company=file.company, period=file.period, audience=audience))
+    lang = file.language
+    audience = file.audience or ("management" if lang == "en" else "公司管理层")
+    task = {k: v for k, v in payload.items() if k not in _CONTEXT_KEYS}
+    if "facts" in task:
+        task["facts"] = [f["id"] for f in task["facts"]]
+    return ChatPrompt(
+        parts=(("system", "system"), ("human", human)), lang=lang, payload=payload,
+        variables={"company": file.company, "period": file.period, "audience": audience,
+                   "context": context_block(facts), "data": prompts.data_block(task), **variables})
 
 
-def section_messages(facts: Facts, key: str, keys: list[str], revision: dict[str, Any] | None = None
-                     ) -> list[Message]:
-    """Messages for drafting (or revising) one catalog section."""
+def payload_from_blocks(context: dict[str, Any], task: dict[str, Any]) -> dict[str, Any]:
+    """The typed payload again from a prompt's two data blocks (for stub servers that answer like a model)."""
+    by_id = {f["id"]: f for f in context.get("facts", []) if isinstance(f, dict)}
+    payload = {**{k: v for k, v in context.items() if k != "facts"}, **task}
+    if by_id and "facts" in task:
+        payload["facts"] = [by_id[i] for i in task["facts"] if i in by_id]
+    return payload
+
+
+def section_prompt(facts: Facts, key: str, keys: list[str], revision: dict[str, Any] | None = None) -> ChatPrompt:
+    """The prompt for drafting (or revising) one catalog section."""
     lang = facts.language
     s = spec(key)
     payload = {
         "task": "section",
         "section": {"key": key, "title": s.title(lang), "kind": s.kind},
         **base_payload(facts),
-        "facts": _fact_payload(facts, key),
+        "facts": [fact_payload(f) for f in facts.for_section(key)],
         "other_sections": [spec(k).title(lang) for k in keys if k != key],
     }
     revision_text = ""
@@ -63,14 +85,12 @@ def section_messages(facts: Facts, key: str, keys: list[str], revision: dict[str
         critique = "\n".join(f"- {c}" for c in revision.get("critique") or []) or "-"
         revision_text = prompts.load("revision", lang).format(
             critique=critique, instruction=revision.get("instruction") or "-")
-    human = prompts.load("section", lang).format(
-        title=s.title(lang), guidance=prompts.load(f"sections/{key}", lang).text.strip(),
-        revision=revision_text, data=prompts.data_block(payload))
-    return [system_message(facts), Message("human", human)]
+    return _prompt(facts, "section", payload, title=s.title(lang),
+                   guidance=prompts.load(f"sections/{key}", lang).text.strip(), revision=revision_text)
 
 
-def opening_messages(facts: Facts, keys: list[str], goal_metrics: list[str]) -> list[Message]:
-    """Messages for the opening paragraph."""
+def opening_prompt(facts: Facts, keys: list[str], goal_metrics: list[str]) -> ChatPrompt:
+    """The prompt for the opening paragraph."""
     lang = facts.language
     payload = {
         "task": "opening",
@@ -78,30 +98,23 @@ def opening_messages(facts: Facts, keys: list[str], goal_metrics: list[str]) -> 
         "sections": [{"key": k, "title": spec(k).title(lang)} for k in keys],
         "goal_metrics": goal_metrics,
     }
-    return [system_message(facts), Message("human", prompts.load("opening", lang).format(
-        data=prompts.data_block(payload)))]
+    return _prompt(facts, "opening", payload)
 
 
-def summary_messages(facts: Facts, digests: list[dict[str, Any]], goal_metrics: list[str],
-                     open_questions: list[str]) -> list[Message]:
-    """Messages for 总结与展望, drafted after the sections it summarises."""
-    lang = facts.language
+def summary_prompt(facts: Facts, digests: list[dict[str, Any]], goal_metrics: list[str],
+                   open_questions: list[str]) -> ChatPrompt:
+    """The prompt for 总结与展望, drafted after the sections it summarises."""
     payload = {
         "task": "summary",
         **base_payload(facts),
-        "facts": _fact_payload(facts, "summary"),
+        "facts": [fact_payload(f) for f in facts.for_section("summary")],
         "section_digests": digests,
         "goal_metrics": goal_metrics,
         "open_questions": open_questions,
     }
-    return [system_message(facts), Message("human", prompts.load("summary", lang).format(
-        data=prompts.data_block(payload)))]
+    return _prompt(facts, "summary", payload)
 
 
 def section_schema(key: str) -> type[BaseModel]:
     """The Pydantic model a section chain returns."""
     return CONTENT_MODELS[spec(key).kind]
-
-
-__all__ = ["CallContext", "ChainResult", "Recorder", "StructuredChain", "opening_messages", "section_messages",
-           "section_schema", "summary_messages"]

@@ -1,119 +1,135 @@
-"""LangChain chat-model fakes shipped with the package: the mocked model (record/replay) and its base."""
+"""Models shipped for tests, evals and benchmarks: FunctionModel, TestModel and the cassette-replaying model.
+
+None of them touches the network or imports LangChain. Each goes through the same structured loop as a real model.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from langchain_core.utils.function_calling import convert_to_openai_tool
-from pydantic import ConfigDict
+from pydantic import BaseModel
 
 from drafter.errors import ModelError
-from drafter.llm import offline
-from drafter.llm.prompts import extract_data
-from drafter.llm.registry import _digest, estimate_tokens, recordings_dir, request_key
+from drafter.llm.cassettes import CassetteStore, cassette_key
+from drafter.llm.offline import OfflineModel
+from drafter.llm.protocol import API_MODES, NATIVE, ModelRequest, ModelResponse, estimated_usage
+
+Answer = BaseModel | dict[str, Any] | str | ModelResponse
+ReplyFunction = Callable[[ModelRequest, "CallInfo"], Answer | Awaitable[Answer]]
 
 
-class FakeToolChatModel(BaseChatModel):
-    """Base for offline/mock: answers structured-output requests with a tool call, like a real model."""
+@dataclass
+class CallInfo:
+    """What a reply function knows besides the request: the call's number and the model's earlier requests."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    label: str = "offline"
-    latency: float = 0.0
+    n: int  # 0-based count of calls this model has answered
+    history: list[ModelRequest]
 
-    @property
-    def _llm_type(self) -> str:
-        return f"drafter-{self.label}"
 
-    def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None, **kwargs: Any) -> Any:
-        """Bind schemas as tools so `with_structured_output` works through LangChain's own parsers."""
-        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
+def to_response(answer: Answer, request: ModelRequest, model: str) -> ModelResponse:
+    """A reply function's answer as a ModelResponse: an object, its dict, JSON text, or a full response."""
+    if isinstance(answer, ModelResponse):
+        return answer
+    if isinstance(answer, str):
+        try:
+            parsed: Any = json.loads(answer)
+            error = None
+        except json.JSONDecodeError as exc:
+            parsed, error = None, f"not JSON: {exc}"
+        return ModelResponse(parsed if isinstance(parsed, dict) else None, answer, estimated_usage(request, answer),
+                             "stop", parsing_error=error or (None if isinstance(parsed, dict) else "not an object"),
+                             provenance={"model": model})
+    data = answer.model_dump(mode="json") if isinstance(answer, BaseModel) else answer
+    text = json.dumps(data, ensure_ascii=False)
+    return ModelResponse(data, text, estimated_usage(request, text), "stop", provenance={"model": model})
 
-    def answer(self, messages: list[BaseMessage], tool: dict[str, Any]) -> dict[str, Any]:
-        """The tool-call arguments for this request."""
-        payload = extract_data(str(messages[-1].content)) or _find_payload(messages)
-        if payload is None:
-            raise ModelError("the offline drafter found no <data> block in the prompt")
-        return offline.draft(payload, tool["function"]["name"])
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: Any = None, **kwargs: Any) -> ChatResult:
-        tools = kwargs.get("tools") or []
-        if not tools:
-            raise ModelError(f"the {self.label} model only answers structured-output requests")
-        tool = tools[0]
-        args = self.answer(messages, tool)
-        prompt_text = "".join(str(m.content) for m in messages)
-        out_tokens = estimate_tokens(json.dumps(args, ensure_ascii=False))
-        in_tokens = estimate_tokens(prompt_text)
-        message = AIMessage(
-            content="",
-            tool_calls=[{"name": tool["function"]["name"], "args": args, "id": "call_" + _digest(prompt_text)[:12]}],
-            usage_metadata={"input_tokens": in_tokens, "output_tokens": out_tokens,
-                            "total_tokens": in_tokens + out_tokens},
-            response_metadata={"finish_reason": "tool_calls", "model_name": self.label},
-        )
-        return ChatResult(generations=[ChatGeneration(message=message)])
+class FunctionModel:
+    """A model whose answers come from a function you write (`fn(request, info) -> object | dict | str`)."""
 
-    async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                         run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    estimated_usage = True
+
+    def __init__(self, fn: ReplyFunction, name: str = "function", modes: tuple[str, ...] = (NATIVE,),
+                 latency: float = 0.0) -> None:
+        self.fn = fn
+        self.name = name
+        self.modes = modes
+        self.latency = latency
+        self.history: list[ModelRequest] = []
+
+    async def respond(self, request: ModelRequest) -> ModelResponse:
+        """Call the function; record the request in `history`."""
+        info = CallInfo(len(self.history), list(self.history))
+        self.history.append(request)
         if self.latency:
             await asyncio.sleep(self.latency)
-        return self._generate(messages, stop, None, **kwargs)
+        answer = self.fn(request, info)
+        if inspect.isawaitable(answer):
+            answer = await answer
+        return to_response(answer, request, self.name)
 
 
-def _find_payload(messages: list[BaseMessage]) -> dict[str, Any] | None:
-    for m in reversed(messages):
-        found = extract_data(str(m.content))
-        if found is not None:
-            return found
-    return None
+class TestModel(FunctionModel):
+    """Answers from a queue (`enqueue`), else as the offline drafter; every request is kept in `history`."""
+
+    __test__ = False  # not a pytest class
+
+    def __init__(self, name: str = "test", modes: tuple[str, ...] = API_MODES, latency: float = 0.0) -> None:
+        super().__init__(self._next, name, modes, latency)
+        self.queue: list[Answer | BaseException] = []
+        self._offline = OfflineModel()
+
+    def enqueue(self, *answers: Answer | BaseException) -> TestModel:
+        """Answers (or exceptions to raise) for the next calls, in order."""
+        self.queue.extend(answers)
+        return self
+
+    async def _next(self, request: ModelRequest, info: CallInfo) -> Answer:
+        if self.queue:
+            answer = self.queue.pop(0)
+            if isinstance(answer, BaseException):
+                raise answer
+            return answer
+        return await self._offline.respond(request)
 
 
-class MockChatModel(FakeToolChatModel):
-    """Replays recorded responses keyed by (model, prompt, schema); a miss falls back to the offline drafter."""
+@dataclass
+class ReplayModel:
+    """Answers from recorded cassettes; a miss falls back to the offline drafter, or fails when `strict`."""
 
-    label: str = "mock"
-    replay_as: str = "mock"
-    directory: Path | None = None
+    store: CassetteStore
+    replay_as: str = "mock"  # the model name the cassettes were recorded under
     strict: bool = False
+    latency: float = 0.0
+    name: str = "mock"
+    modes: tuple[str, ...] = API_MODES
+    estimated_usage: bool = True
     hits: int = 0
     misses: int = 0
+    invalid: list[str] = field(default_factory=list)
 
-    def answer(self, messages: list[BaseMessage], tool: dict[str, Any]) -> dict[str, Any]:
-        """A recorded answer, else the offline drafter's (or an error under strict replay)."""
-        key = request_key(self.replay_as, messages, tool)
-        path = (self.directory or recordings_dir()) / f"{key}.json"
-        if path.is_file():
+    async def respond(self, request: ModelRequest) -> ModelResponse:
+        """The recorded answer for this request, else the offline drafter's (or an error under strict replay)."""
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        key = cassette_key(self.replay_as, None, request)
+        try:
+            cassette = self.store.get(key)
+        except ValueError as exc:
+            self.invalid.append(str(exc))
+            cassette = None
+        if cassette is not None and cassette.schema == request.schema.__name__:
             self.hits += 1
-            record = json.loads(path.read_text(encoding="utf-8"))
-            args: dict[str, Any] = record["response"]
-            return args
+            text = json.dumps(cassette.response, ensure_ascii=False)
+            usage = estimated_usage(request, text)
+            return ModelResponse(cassette.response, text, usage, "stop",
+                                 provenance={"model": cassette.model, "replayed": key, **(cassette.provenance or {})})
         self.misses += 1
         if self.strict:
-            raise ModelError(f"no recording for this request (key {key}) and --strict replay is on")
-        return super().answer(messages, tool)
-
-
-class Recorder:
-    """Stores each successful structured answer under `directory/<key>.json` for later replay (no secrets)."""
-
-    def __init__(self, model: str, directory: Path | None = None) -> None:
-        self.model = model
-        self.directory = directory or recordings_dir()
-        self.saved = 0
-
-    def __call__(self, messages: Sequence[Any], tool: dict[str, Any], value: Any) -> None:
-        key = request_key(self.model, messages, tool)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        record = {"model": self.model, "schema": tool["function"]["name"],
-                  "response": value.model_dump(mode="json")}
-        (self.directory / f"{key}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n",
-                                                   encoding="utf-8")
-        self.saved += 1
+            raise ModelError(f"no cassette for this request (key {key}) and strict replay is on")
+        return await OfflineModel().respond(request)

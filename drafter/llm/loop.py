@@ -1,25 +1,24 @@
-"""One structured-output call done right: mode fallback, bounded re-asks, truncation, refusal, cache, budget."""
+"""The one structured loop every model goes through: cache, mode fallback, bounded re-asks, truncation, refusal,
+budget, recording and logging."""
 
 from __future__ import annotations
 
-import json
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from drafter.errors import DrafterError, ModelError
 from drafter.llm import prompts
-from drafter.llm.cassettes import ResponseCache, cache_key
-from drafter.llm.prompts import Message
-from drafter.llm.registry import OfflineModel, estimate_tokens
+from drafter.llm.cassettes import Cassette, CassetteStore, cassette_key
+from drafter.llm.prompts import ChatPrompt, Message
+from drafter.llm.protocol import NATIVE, Model, ModelRequest, ModelResponse, TokenUsage
+from drafter.settings import DEFAULT_MAX_TOKENS
 
 T = TypeVar("T", bound=BaseModel)
-Recorder = Callable[[list[Message], dict[str, Any], BaseModel], None]
 MAX_REASKS = 2
-DEFAULT_MAX_TOKENS = 4096
-_LANGCHAIN_METHOD = {"json_schema": "json_schema", "tools": "function_calling", "json_mode": "json_mode"}
 AUTO_ORDER = ("json_schema", "tools", "json_mode")
 
 
@@ -29,7 +28,7 @@ class BudgetExceeded(DrafterError):
 
 @dataclass
 class Budget:
-    """A token budget shared by every chain of a run (None = unlimited)."""
+    """A token budget shared by every call of a run (None = unlimited)."""
 
     limit: int | None = None
     used: int = 0
@@ -51,169 +50,142 @@ class ChainResult(Generic[T]):
     output_tokens: int = 0
     reasks: int = 0
     cached: bool = False
+    cached_input_tokens: int = 0
 
 
 @dataclass
 class CallContext:
-    """What a run shares between chains: identity of the endpoint, cache, budget, recorder, logging."""
+    """What the calls of one run share: endpoint identity, mode choice, cache, budget, recorder, logging."""
 
     model_name: str = "offline"
     base_url: str | None = None
-    structured_output: str = "tools"
-    cache: ResponseCache | None = None
+    structured_output: str = "auto"
+    cache: CassetteStore | None = None
+    recorder: CassetteStore | None = None
     budget: Budget = field(default_factory=Budget)
-    recorder: Recorder | None = None
     log: Callable[[str], None] | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    working_mode: str | None = None  # the mode that worked, so `auto` probes once per run, not once per call
+
+    def say(self, text: str) -> None:
+        """Log one line (with --verbose)."""
+        if self.log is not None:
+            self.log(text)
 
 
-@dataclass
-class StructuredChain(Generic[T]):
-    """messages → model.with_structured_output(schema) → schema instance."""
+def modes_for(model: Model, context: CallContext) -> tuple[str, ...]:
+    """The structured-output modes to try, in order."""
+    if NATIVE in model.modes:
+        return (NATIVE,)
+    wanted = context.structured_output
+    if wanted != "auto":
+        return (wanted,)
+    if context.working_mode:
+        return (context.working_mode,)
+    return tuple(m for m in AUTO_ORDER if m in model.modes)
 
-    model: Any  # OfflineModel, or a LangChain BaseChatModel (mock, openai)
-    schema: type[T]
-    lang: str = "zh"
-    context: CallContext = field(default_factory=CallContext)
 
-    # The mode that worked per endpoint, so `auto` probes once per run, not once per call.
-    working_mode: ClassVar[dict[tuple[str, str], str]] = {}
-
-    def _modes(self) -> tuple[str, ...]:
-        mode = self.context.structured_output
-        if mode != "auto":
-            return (mode,)
-        known = self.working_mode.get((self.context.model_name, self.context.base_url or ""))
-        return (known,) if known else AUTO_ORDER
-
-    def _runnable(self, mode: str, max_tokens: int | None) -> Any:
-        model: Any = self.model
-        if max_tokens is not None and "max_tokens" in type(model).model_fields:
-            model = model.model_copy(update={"max_tokens": max_tokens})
-        return model.with_structured_output(self.schema, include_raw=True, method=_LANGCHAIN_METHOD[mode])
-
-    def _messages(self, messages: list[Message], mode: str) -> list[Any]:
-        """LangChain messages; json_mode adds the schema as a system note (the server does not get it otherwise)."""
-        from langchain_core.messages import HumanMessage, SystemMessage
-
-        converted: list[Any] = [SystemMessage(m.content) if m.role == "system" else HumanMessage(m.content)
-                                for m in messages]
-        if mode != "json_mode":
-            return converted
-        schema = json.dumps(self.schema.model_json_schema(), ensure_ascii=False)
-        note = SystemMessage(f"Reply with one JSON object that matches this JSON Schema:\n{schema}")
-        return [converted[0], note, *converted[1:]]
-
-    def _offline(self, messages: list[Message]) -> ChainResult[T]:
-        """The offline drafter: no LangChain, no network; output is valid by construction."""
-        args = self.model.answer(messages, self.schema.__name__)
+async def run_structured(model: Model, prompt: ChatPrompt, schema: type[T], context: CallContext) -> ChainResult[T]:
+    """Serve from the cache, else ask the model (falling back across modes in `auto`), then record."""
+    unsupported: Callable[[BaseException], bool] | None = getattr(model, "unsupported_mode", None)
+    request = ModelRequest(prompt, schema, params=dict(context.params))
+    key = cassette_key(context.model_name, context.base_url, request)
+    name = schema.__name__
+    if context.cache is not None:
+        hit = context.cache.get(key)
+        if hit is not None and hit.schema == name:
+            context.say(f"cache hit {name}")
+            value = schema.model_validate(hit.response)
+            _record(context, request, name, value, TokenUsage(hit.input_tokens, hit.output_tokens), hit.provenance)
+            return ChainResult(value, cached=True)
+    modes = modes_for(model, context)
+    result: ChainResult[T] | None = None
+    provenance: dict[str, Any] = {}
+    for i, mode in enumerate(modes):
         try:
-            value = self.schema.model_validate(args)
-        except ValidationError as exc:  # a bug in the offline drafter, not the user's input
-            raise ModelError(f"offline drafter produced an invalid {self.schema.__name__}: {exc}") from None
-        in_tok = estimate_tokens("".join(m.content for m in messages))
-        out_tok = estimate_tokens(json.dumps(args, ensure_ascii=False))
-        self.context.budget.used += in_tok + out_tok
-        return ChainResult(value, 1, in_tok, out_tok)
-
-    async def ainvoke(self, messages: list[Message]) -> ChainResult[T]:
-        """Serve from cache, else call the model (falling back across modes in `auto`)."""
-        if isinstance(self.model, OfflineModel):
-            return self._offline(messages)
-        from langchain_core.utils.function_calling import convert_to_openai_tool
-
-        tool = convert_to_openai_tool(self.schema)
-        ctx = self.context
-        key = cache_key(ctx.model_name, ctx.base_url, messages, tool, ctx.params) if ctx.cache else ""
-        if ctx.cache is not None:
-            hit = ctx.cache.get(key)
-            if hit is not None:
-                self._log(f"cache hit {self.schema.__name__}")
-                return ChainResult(self.schema.model_validate(hit[0]), 0, 0, 0, 0, cached=True)
-        modes = self._modes()
-        for i, mode in enumerate(modes):
-            try:
-                result = await self._call(messages, mode)
-            except Exception as exc:
-                if i + 1 < len(modes) and _unsupported(exc):
-                    self._log(f"{mode} not supported by this endpoint; trying {modes[i + 1]}")
-                    continue
-                raise
-            if ctx.structured_output == "auto":
-                self.working_mode[(ctx.model_name, ctx.base_url or "")] = mode
-            break
-        if ctx.cache is not None:
-            ctx.cache.put(key, ctx.model_name, self.schema.__name__, result.value.model_dump(mode="json"),
-                          result.input_tokens, result.output_tokens)
-        if ctx.recorder is not None:
-            ctx.recorder(messages, tool, result.value)
-        return result
-
-    async def _call(self, messages: list[Message], mode: str) -> ChainResult[T]:
-        """Re-ask at most twice on invalid output; retry a truncated answer once with more room."""
-        ctx = self.context
-        calls = in_tok = out_tok = 0
-        attempt_messages = self._messages(messages, mode)
-        last_error = ""
-        max_tokens: int | None = ctx.params.get("max_tokens")
-        truncated_once = False
-        attempt = 0
-        while attempt <= MAX_REASKS:
-            ctx.budget.check()
-            out = await self._runnable(mode, max_tokens).ainvoke(attempt_messages)
-            calls += 1
-            raw = out.get("raw")
-            usage = getattr(raw, "usage_metadata", None) or {}
-            in_tok += int(usage.get("input_tokens", 0))
-            out_tok += int(usage.get("output_tokens", 0))
-            ctx.budget.used += int(usage.get("input_tokens", 0)) + int(usage.get("output_tokens", 0))
-            meta = getattr(raw, "response_metadata", None) or {}
-            refusal = (getattr(raw, "additional_kwargs", None) or {}).get("refusal")
-            if refusal:
-                raise ModelError(f"the model refused: {str(refusal)[:300]}")
-            if meta.get("finish_reason") == "length":
-                if truncated_once:
-                    raise ModelError("the answer was truncated twice (finish_reason=length), even with "
-                                     f"max_tokens={max_tokens}")
-                truncated_once = True
-                max_tokens = 2 * (max_tokens or DEFAULT_MAX_TOKENS)
-                self._log(f"answer truncated; retrying once with max_tokens={max_tokens}")
+            result, provenance = await _attempts(model, dataclasses.replace(request, mode=mode), context)
+        except Exception as exc:
+            if i + 1 < len(modes) and unsupported is not None and unsupported(exc):
+                context.say(f"{mode} not supported by this endpoint; trying {modes[i + 1]}")
                 continue
-            parsed, error = out.get("parsed"), out.get("parsing_error")
-            if parsed is not None and error is None:
-                value = parsed if isinstance(parsed, self.schema) else self.schema.model_validate(parsed)
-                self._log(f"{self.schema.__name__}: {calls} call(s), {in_tok}+{out_tok} tokens")
-                return ChainResult(value, calls, in_tok, out_tok, attempt)
-            if _is_refusal(error):
-                raise ModelError(f"the model refused: {_describe(error)[:300]}")
-            last_error = _describe(error) if error else "the answer contained no structured output"
-            self._log(f"invalid output ({last_error[:120]}); re-asking")
-            attempt_messages = self._messages(
-                [*messages, Message("human", prompts.load("reask", self.lang).format(error=last_error))], mode)
-            attempt += 1
-        raise ModelError(f"the model gave invalid output {MAX_REASKS + 1} times: {last_error[:500]}")
-
-    def _log(self, text: str) -> None:
-        if self.context.log is not None:
-            self.context.log(text)
+            raise
+        if mode != NATIVE and context.structured_output == "auto":
+            context.working_mode = mode
+        break
+    assert result is not None
+    usage = TokenUsage(result.input_tokens, result.output_tokens)
+    if context.cache is not None:
+        context.cache.put(_cassette(context, key, name, result.value, usage, provenance))
+    _record(context, request, name, result.value, usage, provenance)
+    return result
 
 
-def _describe(error: BaseException) -> str:
-    cause = error
-    while cause.__cause__ is not None and not isinstance(cause, ValidationError):
-        cause = cause.__cause__
-    return str(cause)[:1500]
+def _cassette(context: CallContext, key: str, schema: str, value: BaseModel, usage: TokenUsage,
+              provenance: dict[str, Any] | None) -> Cassette:
+    return Cassette(key=key, model=context.model_name, schema=schema, response=value.model_dump(mode="json"),
+                    input_tokens=usage.input, output_tokens=usage.output, base_url=context.base_url,
+                    provenance=dict(provenance or {}))
 
 
-def _is_refusal(error: BaseException | None) -> bool:
-    return error is not None and type(error).__name__ == "OpenAIRefusalError"
+def _record(context: CallContext, request: ModelRequest, schema: str, value: BaseModel, usage: TokenUsage,
+            provenance: dict[str, Any] | None) -> None:
+    """Keep the answer as a portable cassette (keyed without the base URL) — also on cache hits."""
+    if context.recorder is not None:
+        key = cassette_key(context.model_name, None, request)
+        context.recorder.put(_cassette(context, key, schema, value, usage, provenance))
 
 
-def _unsupported(exc: BaseException) -> bool:
-    """A 400/422 from the endpoint about the structured-output mode itself (not a network fault)."""
-    status = getattr(exc, "status_code", None)
-    if status not in (400, 404, 422, 501):
-        return False
-    text = str(exc).lower()
-    return any(w in text for w in ("response_format", "json_schema", "tool", "function", "not supported",
-                                   "unsupported", "json_object"))
+async def _attempts(model: Model, request: ModelRequest, context: CallContext
+                    ) -> tuple[ChainResult[Any], dict[str, Any]]:
+    """Re-ask at most twice on invalid output; retry a truncated answer once with more room."""
+    schema = request.schema
+    calls = reasks = 0
+    usage = TokenUsage()
+    max_tokens: int | None = context.params.get("max_tokens") if request.mode != NATIVE else None
+    truncated_once = False
+    last_error = ""
+    while reasks <= MAX_REASKS:
+        context.budget.check()
+        response: ModelResponse = await model.respond(dataclasses.replace(request, max_tokens=max_tokens))
+        calls += 1
+        usage = usage + response.usage
+        context.budget.used += response.usage.input + response.usage.output
+        if response.refusal:
+            raise ModelError(f"the model refused: {response.refusal[:300]}")
+        if response.finish_reason == "length":
+            if truncated_once:
+                raise ModelError("the answer was truncated twice (finish_reason=length), even with "
+                                 f"max_tokens={max_tokens}")
+            truncated_once = True
+            max_tokens = 2 * (max_tokens or DEFAULT_MAX_TOKENS)
+            context.say(f"answer truncated; retrying once with max_tokens={max_tokens}")
+            continue
+        error = response.parsing_error
+        if error is None:
+            try:
+                value = _validate(schema, response.parsed)
+            except ValidationError as exc:
+                error = str(exc)[:1500]
+            else:
+                context.say(f"{schema.__name__} [{request.mode}]: {calls} call(s), {usage.input}+{usage.output} "
+                            "tokens" + (f" ({usage.cached_input} cached)" if usage.cached_input else ""))
+                return ChainResult(value, calls, usage.input, usage.output, reasks, False,
+                                   usage.cached_input), response.provenance
+        last_error = error
+        context.say(f"invalid output ({last_error[:120]}); re-asking")
+        reask = Message("human", prompts.load("reask", request.prompt.lang).format(error=last_error))
+        request = dataclasses.replace(request, extra=(*request.extra, reask))
+        reasks += 1
+    raise ModelError(f"the model gave invalid output {MAX_REASKS + 1} times: {last_error[:500]}")
+
+
+def _validate(schema: type[T], parsed: Any) -> T:
+    if isinstance(parsed, schema):
+        return parsed
+    if parsed is None:
+        raise ValidationError.from_exception_data(schema.__name__, [
+            {"type": "missing", "loc": (), "input": None}])
+    if isinstance(parsed, BaseModel):
+        parsed = parsed.model_dump(mode="json")
+    return schema.model_validate(parsed)
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from functools import cache
 from importlib import resources
@@ -12,6 +13,7 @@ import yaml
 
 from drafter.critic.smart import find_time_expressions, has_quantified_target
 from drafter.facts.catalog import SECTION_KEYS
+from drafter.llm.protocol import ModelRequest, ModelResponse, estimated_usage
 
 Payload = dict[str, Any]
 
@@ -325,3 +327,17 @@ def _summary(payload: Payload) -> dict[str, Any]:
         outlook += ("" if lang == "zh" else " ") + s["open_items"]
     paragraphs.append({"text": outlook, "fact_ids": [x["id"] for x in strategy]})
     return {"kind": "prose", "paragraphs": paragraphs, "bullets": [], "questions": []}
+
+
+class OfflineModel:
+    """The offline drafter behind the model seam: it reads the request's typed payload, no text round trip."""
+
+    name = "offline"
+    modes: tuple[str, ...] = ("native",)
+    estimated_usage = True
+
+    async def respond(self, request: ModelRequest) -> ModelResponse:
+        """Draft the object the request's schema asks for."""
+        args = draft(request.payload, request.schema.__name__)
+        text = json.dumps(args, ensure_ascii=False)
+        return ModelResponse(args, text, estimated_usage(request, text), "stop", provenance={"model": self.name})

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import string
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -14,7 +15,7 @@ from drafter.errors import DrafterError
 
 # The variables each prompt may use; a prompt file naming any other variable fails at load time.
 VARIABLES: dict[str, frozenset[str]] = {
-    "system": frozenset({"company", "period", "audience"}),
+    "system": frozenset({"company", "period", "audience", "context"}),
     "section": frozenset({"title", "guidance", "revision", "data"}),
     "opening": frozenset({"data"}),
     "summary": frozenset({"data"}),
@@ -84,12 +85,12 @@ def load(name: str, lang: str) -> Prompt:
 def data_block(payload: dict[str, Any]) -> str:
     """Facts and task data as delimited JSON (never as instructions)."""
     text = json.dumps(payload, ensure_ascii=False, indent=1)
-    # The delimiter must not be closable from inside the data.
-    return text.replace(DATA_CLOSE, "<\\/data>")
+    # Neither delimiter may appear inside the data: JSON's \u003c escape decodes back to the same text.
+    return text.replace(DATA_CLOSE, "\\u003c/data>").replace(DATA_OPEN, "\\u003cdata>")
 
 
 def extract_data(text: str) -> dict[str, Any] | None:
-    """The JSON payload between the last `<data>` … `</data>` in a rendered prompt."""
+    """The JSON payload between the last `<data>` … `</data>` in a rendered prompt (for stub servers in tests)."""
     start = text.rfind(DATA_OPEN)
     end = text.rfind(DATA_CLOSE)
     if start < 0 or end < start:
@@ -99,3 +100,37 @@ def extract_data(text: str) -> dict[str, Any] | None:
     except json.JSONDecodeError:
         return None
     return value if isinstance(value, dict) else None
+
+
+@dataclass(frozen=True)
+class ChatPrompt:
+    """Prompt files filled with variables: rendered to messages, or loaded as a LangChain ChatPromptTemplate.
+
+    `payload` is the typed task data the variables were rendered from; models that need no text read it directly.
+    """
+
+    parts: tuple[tuple[Literal["system", "human"], str], ...]  # (role, prompt file name), in order
+    lang: str
+    variables: dict[str, str]
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def _rendered(self) -> tuple[Message, ...]:
+        return tuple(Message(role, load(name, self.lang).format(**self.variables)) for role, name in self.parts)
+
+    def messages(self) -> list[Message]:
+        """The rendered messages."""
+        return list(self._rendered)
+
+    @cached_property
+    def version(self) -> str:
+        """Digest of the prompt files used (not of the data): part of every cassette key."""
+        texts = "\x00".join(f"{role}:{name}:{load(name, self.lang).text}" for role, name in self.parts)
+        return hashlib.sha256(texts.encode()).hexdigest()[:16]
+
+    def template(self) -> Any:
+        """The same prompt as a LangChain `ChatPromptTemplate`, with a placeholder for re-ask messages."""
+        from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+
+        messages: list[Any] = [(role, load(name, self.lang).text) for role, name in self.parts]
+        return ChatPromptTemplate.from_messages([*messages, MessagesPlaceholder("extra", optional=True)])

@@ -1,139 +1,103 @@
-"""The model seam: `offline` (deterministic drafter), `mock` (record/replay) and `openai:<name>` chat models."""
+"""The model registry: one place that turns a model name into a Model; plugins add kinds via an entry point.
+
+Built in: `offline` (the default), `mock` and `mock:<recorded model>` (replay cassettes, falling back to the offline
+drafter), `replay:<recorded model>` (replay only: a miss is an error), `test` (the offline drafter behind the fake's
+call history) and `openai:<name>`. A third-party package registers `name = "module:factory"` in the
+`drafter.models` entry-point group; the factory takes the ModelSettings and returns a Model.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from drafter.errors import InputError, ModelError
-from drafter.llm import offline
-from drafter.llm.prompts import extract_data
+from drafter.errors import InputError
+from drafter.llm.protocol import Model
+from drafter.settings import ENTRY_POINT_GROUP, ModelSettings
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from langchain_core.language_models.chat_models import BaseChatModel
-
-DEFAULT_MODEL = "offline"
-STRUCTURED_MODES = ("auto", "json_schema", "tools", "json_mode")
+Factory = Callable[[ModelSettings], Model]
+_FACTORIES: dict[str, Factory] = {}
+_OVERRIDE: list[Model] = []
 
 
-@dataclass(frozen=True)
-class ModelSettings:
-    """Which model to use and how to reach it; the API key is not kept here (it is read when used)."""
-
-    name: str = DEFAULT_MODEL
-    base_url: str | None = None
-    timeout: float = 120.0
-    max_retries: int = 2
-    structured_output: str = "auto"
-    temperature: float = 0.2
-    max_tokens: int = 4096
-    api_key: str | None = field(default=None, repr=False, compare=False)  # from --api-key; never serialised
-
-    @property
-    def kind(self) -> str:
-        """offline, mock or openai."""
-        return self.name.split(":", 1)[0]
-
-    @property
-    def is_fake(self) -> bool:
-        """True for models that never touch the network."""
-        return self.kind in ("offline", "mock")
+@contextmanager
+def override(model: Model) -> Iterator[Model]:
+    """Within the block, every model drafter asks for is `model` (for tests and scripted runs of the CLI)."""
+    _OVERRIDE.append(model)
+    try:
+        yield model
+    finally:
+        _OVERRIDE.remove(model)
 
 
-def parse_model_name(name: str | None) -> str:
-    """Validate a --model value (default: DRAFTER_MODEL, else offline)."""
-    name = (name or os.environ.get("DRAFTER_MODEL") or DEFAULT_MODEL).strip()
-    kind, _, rest = name.partition(":")
-    if kind in ("offline", "mock") and not rest:
-        return name
-    if kind == "openai" and rest:
-        return name
-    raise InputError(
-        f"unknown model '{name}': use 'offline', 'mock' or 'openai:<model>' (e.g. openai:gpt-4o-mini, "
-        "openai:deepseek-chat with --base-url)."
-    )
-
-
-def estimate_tokens(text: str) -> int:
-    """Rough token count for models that report none (about one token per Han character or 4 Latin chars)."""
-    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
-    return han + (len(text) - han + 3) // 4
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def request_key(model: str, messages: Sequence[Any], schema: dict[str, Any]) -> str:
-    """Hash of model, prompt and schema: the key of recordings and the cache."""
-    blob = json.dumps({"model": model, "messages": [[m.type, str(m.content)] for m in messages], "schema": schema},
-                      ensure_ascii=False, sort_keys=True)
-    return _digest(blob)[:32]
+def register(kind: str) -> Callable[[Factory], Factory]:
+    """Register a factory for model names `kind` or `kind:<rest>`."""
+    def add(factory: Factory) -> Factory:
+        _FACTORIES[kind] = factory
+        return factory
+    return add
 
 
 def recordings_dir() -> Path:
-    """Where recordings live: DRAFTER_RECORDINGS, else `evals/recordings` in the working directory."""
+    """Where eval cassettes live: DRAFTER_RECORDINGS, else `evals/recordings` in the working directory."""
     return Path(os.environ.get("DRAFTER_RECORDINGS") or Path("evals") / "recordings")
 
 
-class OfflineModel:
-    """The deterministic offline drafter behind the model seam, without LangChain (fast start, no network)."""
+@register("offline")
+def _offline(settings: ModelSettings) -> Model:
+    from drafter.llm.offline import OfflineModel
 
-    label = "offline"
-
-    def answer(self, messages: Sequence[Any], schema_name: str) -> dict[str, Any]:
-        """Structured-output arguments for `schema_name`, drafted from the prompt's <data> block."""
-        payload = next((p for p in (extract_data(str(m.content)) for m in reversed(messages)) if p), None)
-        if payload is None:
-            raise ModelError("the offline drafter found no <data> block in the prompt")
-        return offline.draft(payload, schema_name)
+    return OfflineModel()
 
 
-def make_model(settings: ModelSettings, api_key: str | None = None) -> OfflineModel | BaseChatModel:
-    """Build the model for `settings`; secrets are read here, when used, and never stored."""
-    if settings.kind == "offline":
-        return OfflineModel()
-    if settings.kind == "mock":
-        from drafter.llm.fakes import MockChatModel
+@register("test")
+def _test(settings: ModelSettings) -> Model:
+    from drafter.llm.fakes import TestModel
 
-        latency = float(os.environ.get("DRAFTER_MOCK_LATENCY") or 0)
-        return MockChatModel(latency=latency, replay_as=settings.name.partition(":")[2] or "mock")
-    return _openai(settings, api_key)
+    return TestModel()
 
 
-def _openai(settings: ModelSettings, api_key: str | None) -> BaseChatModel:
-    from langchain_openai import ChatOpenAI  # imported lazily: the offline path never pays for it
+def _replay(settings: ModelSettings, strict: bool) -> Model:
+    from drafter.llm.cassettes import CassetteStore
+    from drafter.llm.fakes import ReplayModel
 
-    from drafter.settings import config_api_key
-
-    base_url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or None
-    key = api_key or settings.api_key or os.environ.get("OPENAI_API_KEY") or config_api_key()
-    if not key and not base_url:
-        raise InputError(
-            "OPENAI_API_KEY is not set. Export it, or point --base-url/OPENAI_BASE_URL at an OpenAI-compatible "
-            "server; use --model offline to draft without a model."
-        )
-    return ChatOpenAI(
-        model=settings.name.split(":", 1)[1],
-        api_key=key or "not-needed",  # local servers (Ollama, vLLM) accept any key
-        base_url=base_url,
-        timeout=settings.timeout,
-        max_retries=settings.max_retries,
-        temperature=settings.temperature,
-        max_tokens=settings.max_tokens,
-    )
+    recorded = settings.name.partition(":")[2] or "mock"
+    latency = float(os.environ.get("DRAFTER_MOCK_LATENCY") or 0)
+    return ReplayModel(CassetteStore(recordings_dir()), replay_as=recorded, strict=strict, latency=latency,
+                       name=settings.name)
 
 
-def __getattr__(name: str) -> Any:
-    """LangChain-based fakes load on first use, so the offline path never imports LangChain."""
-    if name in ("FakeToolChatModel", "MockChatModel", "Recorder"):
-        from drafter.llm import fakes
+register("mock")(lambda settings: _replay(settings, strict=False))
+register("replay")(lambda settings: _replay(settings, strict=True))
 
-        return getattr(fakes, name)
-    raise AttributeError(name)
+
+@register("openai")
+def _openai(settings: ModelSettings) -> Model:
+    from drafter.llm.openai import OpenAIModel
+
+    return OpenAIModel(settings)
+
+
+def kinds() -> list[str]:
+    """Every model kind: built-in and from installed plugins."""
+    return sorted({*_FACTORIES, *(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))})
+
+
+def get_model(settings: ModelSettings) -> Model:
+    """The model `settings.name` names; secrets are read here, when used, and never stored."""
+    if _OVERRIDE:
+        return _OVERRIDE[-1]
+    kind = settings.kind
+    factory = _FACTORIES.get(kind)
+    if factory is None:
+        found = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == kind]
+        if not found:
+            raise InputError(f"unknown model kind '{kind}': use one of {', '.join(kinds())}.")
+        factory = found[0].load()
+    model = factory(settings)
+    if not isinstance(model, Model):
+        raise InputError(f"the '{kind}' model factory returned {type(model).__name__}, which is not a drafter Model.")
+    return model
