@@ -24,7 +24,7 @@ from drafter.settings import ModelSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "evals" / "cases"
-RECORDINGS = ROOT / "evals" / "recordings"
+RECORDINGS = ROOT / "evals" / "cassettes"
 BASELINE = ROOT / "evals" / "baseline.json"
 BAKERY = CASES / "bakery_chain_q4"
 runner = CliRunner()

@@ -23,7 +23,7 @@ _SHORT = {"section_coverage": "sect", "fact_recall": "facts", "unsupported_figur
 def eval_command(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Case folders (with facts.yaml) or folders of cases [default: evals/cases].", show_default=False)] = None,
-    model: Annotated[str, typer.Option("--model", "-m", help="mock (replays evals/recordings, else the offline "
+    model: Annotated[str, typer.Option("--model", "-m", help="mock (replays evals/cassettes, else the offline "
                                        "drafter), offline, or openai:<model>.")] = "mock",
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint for openai:<model>.",
                                                  show_default=False)] = None,
@@ -40,7 +40,7 @@ def eval_command(
     strict: Annotated[bool, typer.Option("--strict", help="With replay: a request without a recording fails.")]
     = False,
     recordings: Annotated[Path | None, typer.Option("--recordings", help="Recordings folder [default: "
-                                                    "DRAFTER_RECORDINGS or evals/recordings].",
+                                                    "DRAFTER_RECORDINGS or evals/cassettes].",
                                                     show_default=False)] = None,
 ) -> None:
     """Draft every case with the model and score it: gates (exit 1 when one fails) and regression signals."""

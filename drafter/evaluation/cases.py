@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,15 +42,6 @@ def default_cases_dir() -> Path:
     """`evals/cases` in the working directory, else in the checkout drafter was installed from."""
     local = Path("evals") / "cases"
     return local if local.is_dir() else checkout_root() / "evals" / "cases"
-
-
-def default_recordings_dir() -> Path:
-    """DRAFTER_RECORDINGS, else `evals/recordings` in the working directory, else in the checkout."""
-    configured = os.environ.get("DRAFTER_RECORDINGS")
-    if configured:
-        return Path(configured)
-    local = Path("evals") / "recordings"
-    return local if local.is_dir() else checkout_root() / "evals" / "recordings"
 
 
 def facts_file(directory: Path) -> Path | None:

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drafter.errors import InputError
-from drafter.evaluation.cases import default_cases_dir, default_recordings_dir, load_case
+from drafter.evaluation.cases import default_cases_dir, load_case
+from drafter.llm.cassettes import recordings_dir as default_recordings_dir
 
 if TYPE_CHECKING:
     from drafter.llm.protocol import ModelRequest

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from drafter.errors import InputError
-from drafter.evaluation.cases import Case, default_recordings_dir
+from drafter.evaluation.cases import Case
 from drafter.evaluation.metrics import GATES, METRICS, gate_passed, score_markdown
+from drafter.llm.cassettes import recordings_dir as default_recordings_dir
 
 if TYPE_CHECKING:
     from drafter.llm.cassettes import CassetteStore

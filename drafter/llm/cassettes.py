@@ -31,6 +31,15 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "drafter"
 
 
+def recordings_dir() -> Path:
+    """Committed cassettes: DRAFTER_RECORDINGS, else `evals/cassettes` here, else in the checkout drafter runs from."""
+    configured = os.environ.get("DRAFTER_RECORDINGS")
+    if configured:
+        return Path(configured)
+    local = Path("evals") / "cassettes"
+    return local if local.is_dir() else Path(__file__).resolve().parents[2] / "evals" / "cassettes"
+
+
 def cassette_key(model: str, base_url: str | None, request: ModelRequest) -> str:
     """Hash of what shapes the answer (the structured-output mode is not part of it: any mode gives one object)."""
     blob = json.dumps({

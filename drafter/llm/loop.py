@@ -96,7 +96,7 @@ async def run_structured(model: Model, prompt: ChatPrompt, schema: type[T], cont
         if hit is not None and hit.schema == name:
             context.say(f"cache hit {name}")
             value = schema.model_validate(hit.response)
-            _record(context, request, name, value, TokenUsage(hit.input_tokens, hit.output_tokens), hit.provenance)
+            _record(context, request, value, TokenUsage(hit.input_tokens, hit.output_tokens), hit.provenance)
             return ChainResult(value, cached=True)
     modes = modes_for(model, context)
     result: ChainResult[T] | None = None
@@ -115,24 +115,24 @@ async def run_structured(model: Model, prompt: ChatPrompt, schema: type[T], cont
     assert result is not None
     usage = TokenUsage(result.input_tokens, result.output_tokens)
     if context.cache is not None:
-        context.cache.put(_cassette(context, key, name, result.value, usage, provenance))
-    _record(context, request, name, result.value, usage, provenance)
+        context.cache.put(_cassette(context, key, request, result.value, usage, provenance))
+    _record(context, request, result.value, usage, provenance)
     return result
 
 
-def _cassette(context: CallContext, key: str, schema: str, value: BaseModel, usage: TokenUsage,
+def _cassette(context: CallContext, key: str, request: ModelRequest, value: BaseModel, usage: TokenUsage,
               provenance: dict[str, Any] | None) -> Cassette:
-    return Cassette(key=key, model=context.model_name, schema=schema, response=value.model_dump(mode="json"),
-                    input_tokens=usage.input, output_tokens=usage.output, base_url=context.base_url,
-                    provenance=dict(provenance or {}))
+    return Cassette(key=key, model=context.model_name, schema=request.schema.__name__,
+                    response=value.model_dump(mode="json"), input_tokens=usage.input, output_tokens=usage.output,
+                    base_url=context.base_url, prompt_version=request.prompt.version, provenance=dict(provenance or {}))
 
 
-def _record(context: CallContext, request: ModelRequest, schema: str, value: BaseModel, usage: TokenUsage,
+def _record(context: CallContext, request: ModelRequest, value: BaseModel, usage: TokenUsage,
             provenance: dict[str, Any] | None) -> None:
     """Keep the answer as a portable cassette (keyed without the base URL) — also on cache hits."""
     if context.recorder is not None:
         key = cassette_key(context.model_name, None, request)
-        context.recorder.put(_cassette(context, key, schema, value, usage, provenance))
+        context.recorder.put(_cassette(context, key, request, value, usage, provenance))
 
 
 async def _attempts(model: Model, request: ModelRequest, context: CallContext

@@ -134,3 +134,14 @@ class ChatPrompt:
 
         messages: list[Any] = [(role, load(name, self.lang).text) for role, name in self.parts]
         return ChatPromptTemplate.from_messages([*messages, MessagesPlaceholder("extra", optional=True)])
+
+
+def shared_prefix_share(prompts: list[ChatPrompt]) -> float:
+    """Length of the prefix every prompt shares ÷ the mean prompt length (what a provider's prefix cache reuses)."""
+    texts = ["\n".join(m.content for m in p.messages()) for p in prompts]
+    if not texts:
+        return 0.0
+    first, n = texts[0], 0
+    while n < len(first) and all(len(t) > n and t[n] == first[n] for t in texts):
+        n += 1
+    return n / (sum(len(t) for t in texts) / len(texts))

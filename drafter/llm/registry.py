@@ -12,7 +12,6 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import entry_points
-from pathlib import Path
 
 from drafter.errors import InputError
 from drafter.llm.protocol import Model
@@ -41,11 +40,6 @@ def register(kind: str) -> Callable[[Factory], Factory]:
     return add
 
 
-def recordings_dir() -> Path:
-    """Where eval cassettes live: DRAFTER_RECORDINGS, else `evals/recordings` in the working directory."""
-    return Path(os.environ.get("DRAFTER_RECORDINGS") or Path("evals") / "recordings")
-
-
 @register("offline")
 def _offline(settings: ModelSettings) -> Model:
     from drafter.llm.offline import OfflineModel
@@ -61,7 +55,7 @@ def _test(settings: ModelSettings) -> Model:
 
 
 def _replay(settings: ModelSettings, strict: bool) -> Model:
-    from drafter.llm.cassettes import CassetteStore
+    from drafter.llm.cassettes import CassetteStore, recordings_dir
     from drafter.llm.fakes import ReplayModel
 
     recorded = settings.name.partition(":")[2] or "mock"
