@@ -197,8 +197,8 @@ def set_version(section: Section, content: SectionContent, model: str, origin: s
 
 
 def make_current(section: Section, version: SectionVersion) -> None:
-    """Point the section at one of its versions."""
-    section.content, section.current, section.state, section.error = version.content, version.n, "ok", None
+    """Point the section at one of its versions (its content is then the section's content)."""
+    section.current, section.state, section.error = version.n, "ok", None
 
 
 def new_overview(facts: Facts, model_name: str) -> Overview:

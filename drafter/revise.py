@@ -130,7 +130,7 @@ def propose(overview: Overview, key: str, instruction: str | None, settings: Mod
                 "离线模型无法执行自由文本的修改要求，已按审校意见重新起草本节；如需按要求修改，请使用 "
                 "--model openai:<模型名>，或用 drafter edit 手动编辑。")
     trial = overview.model_copy(deep=True)
-    trial.section(key).content = content
+    set_version(trial.section(key), content, settings.name, "revise", instruction)
     findings = section_findings(trial, facts, key)
     before = section_body(current, lang) if current else ""
     return Proposal(key, content, before, section_body(content, lang), findings,
@@ -182,7 +182,7 @@ def refresh_summary(overview: Overview, settings: ModelSettings, model: Model | 
 def undo(overview: Overview, key: str) -> int:
     """Make the version that preceded the current one current again (history is kept); returns its number."""
     section = find_section(overview, key)
-    current = section.history[section.current - 1] if section.current else None
+    current = section.version
     if current is None or current.parent is None:
         raise InputError(f"section '{key}' has no earlier version to restore.")
     make_current(section, section.history[current.parent - 1])

@@ -24,7 +24,8 @@ def test_write_creates_the_draft_and_summarises(coffee: Path, tmp_path: Path) ->
     assert md.startswith("# 星河咖啡2025年第四季度运营工作概述\n")
     assert state["model"] == "offline" and state["facts_digest"]
     assert {"sections", "findings", "questions", "usage", "facts"} <= set(state)
-    assert all(s["history"] and s["content"]["paragraphs"] for s in state["sections"])
+    assert all(s["history"][s["current"] - 1]["content"]["paragraphs"] for s in state["sections"])
+    assert not any("content" in s for s in state["sections"])  # the current version holds it, once
     assert "model calls" in result.output and "questions" in result.output
     assert not (out / ".drafter.lock").exists()
 

@@ -144,7 +144,7 @@ def test_english_document(tmp_path: Path) -> None:
 
 def test_failed_section_notice_is_a_plain_paragraph(tmp_path: Path, coffee: Path) -> None:
     overview = store.load(draft(tmp_path, coffee))
-    overview.sections[1].content = None
+    overview.sections[1].current = None
     overview.sections[1].state = "failed"
     path = tmp_path / "failed.docx"
     write_docx(overview, path)

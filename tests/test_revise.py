@@ -54,7 +54,7 @@ def rewriter() -> Iterator[Rewriter]:
 
 def sections_json(directory: Path) -> dict[str, Any]:
     data = json.loads((directory / "overview.json").read_text(encoding="utf-8"))
-    return {s["key"]: s["content"] for s in data["sections"]}
+    return {s["key"]: s["history"][s["current"] - 1]["content"] for s in data["sections"]}
 
 
 def test_revise_yes_changes_only_that_section(draft: Path, rewriter: Rewriter) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from drafter.facts.model import Fact
 
@@ -134,21 +134,74 @@ class SectionVersion(_Model):
     created: str
     model: str
     instruction: str | None = None
-    origin: Literal["draft", "critique", "revise", "edit", "undo"] = "draft"
+    origin: Literal["draft", "critique", "revise", "edit", "undo", "migrate"] = Field(
+        "draft", description="What made this version; migrate: kept from a section's content when an older "
+                             "overview.json was read.")
     content: SectionContent
     status: Literal["clean", "warnings", "errors", "unchecked"] = "unchecked"
 
 
 class Section(_Model):
-    """A section of the overview, its current content and its history."""
+    """A section of the overview: its versions, and which one is current."""
 
     key: str
     title: str
     state: Literal["ok", "failed", "stale"] = "ok"
-    current: int | None = Field(None, description="Number of the current version in history.")
-    content: SectionContent | None = None
+    current: int | None = Field(None, description="Number of the current version in history; its content is the "
+                                                   "section's content.")
     error: str | None = None
     history: list[SectionVersion] = Field(default_factory=list)
+
+    @property
+    def version(self) -> SectionVersion | None:
+        """The current version (None before the section is drafted)."""
+        if self.current is None or not 0 < self.current <= len(self.history):
+            return None
+        return self.history[self.current - 1]
+
+    @property
+    def content(self) -> SectionContent | None:
+        """The current version's content (None when there is none)."""
+        version = self.version
+        return version.content if version is not None else None
+
+
+FORMAT = "drafter.overview/2"
+FORMAT_1 = "drafter.overview/1"
+_CONTENT: TypeAdapter[SectionContent] = TypeAdapter(SectionContent)
+
+
+def _same_content(a: Any, b: Any) -> bool:
+    """True when two stored contents (dicts or models) hold the same section."""
+    try:
+        return _CONTENT.validate_python(a) == _CONTENT.validate_python(b)
+    except ValueError:  # leave invalid content to the normal validation error
+        return bool(a == b)
+
+
+def migrate_section(data: dict[str, Any], stamp: str, model: str) -> dict[str, Any]:
+    """A format 1 section without its stored `content`, which history now holds.
+
+    Content that equals the current version is dropped. Content with no history, or content that differs from
+    the current version, becomes a new current version (origin "migrate"), so nothing is lost.
+    """
+    if "content" not in data:
+        return data
+    data = dict(data)
+    content = data.pop("content")
+    if content is None:
+        return data
+    history = list(data.get("history") or [])
+    current = data.get("current")
+    known = isinstance(current, int) and 0 < current <= len(history)
+    previous = history[current - 1] if isinstance(current, int) and known else None
+    if isinstance(previous, dict) and _same_content(previous.get("content"), content):
+        return data
+    n = len(history) + 1
+    history.append({"n": n, "parent": current if known else None, "created": stamp,
+                    "model": "unknown" if history else model, "origin": "migrate", "content": content})
+    data["history"], data["current"] = history, n
+    return data
 
 
 class Question(_Model):
@@ -199,7 +252,7 @@ class Usage(_Model):
 class Overview(_Model):
     """The draft state written to `overview.json`."""
 
-    format: Literal["drafter.overview/1"] = "drafter.overview/1"
+    format: Literal["drafter.overview/2"] = "drafter.overview/2"
     title: str
     company: str
     period: str
@@ -221,6 +274,22 @@ class Overview(_Model):
     questions: list[Question] = Field(default_factory=list)
     rounds: int = 0
     usage: Usage = Field(default_factory=Usage)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: Any) -> Any:
+        """Read format 1 files, where each section also stored its current content."""
+        if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
+            return data
+        if not any(isinstance(s, dict) and "content" in s for s in data["sections"]) \
+                and data.get("format") != FORMAT_1:
+            return data
+        data = dict(data)
+        if data.get("format") == FORMAT_1:
+            data["format"] = FORMAT
+        stamp, model = data.get("updated") or data.get("created") or "", data.get("model") or "unknown"
+        data["sections"] = [migrate_section(s, stamp, model) if isinstance(s, dict) else s for s in data["sections"]]
+        return data
 
     def section(self, key: str) -> Section:
         """The section with `key` (KeyError when absent)."""
