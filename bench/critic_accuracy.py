@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from drafter.critic.checks import check_against
-from drafter.critic.document import parse_markdown
+from drafter.critic.document import from_markdown
 from drafter.critic.smart import judge_goal
 from drafter.facts.load import load_facts
 
@@ -55,7 +55,7 @@ def overviews(folder_name: str, verbose: bool) -> None:
     clean = 0
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         facts = load_facts(folder / "facts.yaml")
-        doc = parse_markdown((folder / "overview.md").read_text(encoding="utf-8"), facts.language)
+        doc = from_markdown((folder / "overview.md").read_text(encoding="utf-8"), facts.language)
         report = check_against(doc, facts)
         expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8")) or []
         errors = [f for f in report.findings if f.severity in ("error", "warning")]

@@ -32,7 +32,7 @@ def _llm(report: CheckReport, doc: Document, facts_text: list[str], strategy: li
     runner = Runner(get_model(settings), settings, doc.lang, 1)
     result = asyncio.run(run_llm_critic(runner, doc, facts_text, strategy, report.findings))
     if isinstance(result, Critique):
-        report.findings += to_findings(result)
+        report.findings += to_findings(result, doc.lang)
         apply_goal_judgements(report.goals, result)
     else:
         report.findings.append(result)

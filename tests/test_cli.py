@@ -83,7 +83,7 @@ def test_check_own_draft_is_clean_and_json_shape(coffee: Path, tmp_path: Path) -
     assert data["sections"][0] == {"key": "goals", "title": "一、运营目标", "present": True}
     smart = data["goals"][0]["smart"]
     assert set(smart) == {"specific", "measurable", "achievable", "relevant", "time_bound"}
-    assert all(set(f) == {"check", "severity", "section", "message", "evidence"} for f in data["findings"])
+    assert all(set(f) == {"check", "code", "severity", "section", "message", "evidence"} for f in data["findings"])
     from_json = runner.invoke(app, ["check", str(out), "--json"])
     assert from_json.exit_code == 0 and json.loads(from_json.stdout)["summary"]["errors"] == 0
 

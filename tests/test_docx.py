@@ -12,10 +12,10 @@ from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
 from drafter.cli.app import app
-from drafter.critic.document import PLACEHOLDER_RE
 from drafter.draft import store
+from drafter.draft.blocks import PLACEHOLDER_RE, overview_blocks
 from drafter.draft.model import Overview
-from drafter.draft.render_docx import blocks, split_placeholders, write_docx
+from drafter.draft.render_docx import split_placeholders, write_docx
 from drafter.facts.catalog import numbered_title
 
 from .conftest import EXAMPLES
@@ -157,7 +157,7 @@ def test_failed_section_notice_is_a_plain_paragraph(tmp_path: Path, coffee: Path
 
 def test_blocks_keep_every_markdown_line(tmp_path: Path, coffee: Path) -> None:
     overview = store.load(draft(tmp_path, coffee))
-    kinds = [b.kind for b in blocks(overview)]
+    kinds = [b.kind for b in overview_blocks(overview)]
     assert kinds[0] == "title" and kinds.count("title") == 1
     assert kinds.count("heading") == len(overview.sections)
 

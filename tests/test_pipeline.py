@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from drafter.critic.checks import check_document
-from drafter.critic.document import parse_markdown
+from drafter.critic.document import from_markdown
 from drafter.draft.model import ProseSection
 from drafter.draft.render_markdown import render
 from drafter.errors import ModelError
@@ -48,7 +48,7 @@ def test_offline_draft_has_the_seed_shape_and_invents_nothing(path: Path) -> Non
     expected = facts.file.sections or [s.key for s in CATALOG if s.required or s.key in facts.sections_with_facts()]
     assert [s.key for s in overview.sections] == [k for k in expected if k != "summary"] + ["summary"]
     # An independent read of the Markdown: grounded, every fact used, no error findings at all.
-    doc = parse_markdown(md, lang)
+    doc = from_markdown(md, lang)
     report = check_document(doc, facts.items,
                             facts.source_texts(), facts.file.strategy, facts.file.sections, [facts.file.company])
     errors = [f for f in report.findings if f.severity == "error"]

@@ -1,26 +1,24 @@
-"""Run every deterministic check over a Document; the `check --json` shape."""
+"""Run every registered deterministic check over a Document; the `check --json` shape."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from drafter.critic.coverage import check_facts_used, check_sections, required_keys
+from drafter.critic.coverage import check_facts_used, check_placeholders, check_sections
 from drafter.critic.document import PLACEHOLDER_RE, Document, GoalItem, from_overview
 from drafter.critic.grounding import check_grounding
-from drafter.critic.smart import SmartMarks, judge_goal
+from drafter.critic.registry import CheckContext, register, registered
+from drafter.critic.smart import SmartMarks, judge_goal, judge_typed_goal
 from drafter.critic.style import check_language, check_repetition
 from drafter.draft.model import Finding, Overview
 from drafter.facts.catalog import CATALOG, spec
 from drafter.facts.model import Fact, Facts
+from drafter.messages import message
 
-_DIMENSIONS = ("specific", "measurable", "time_bound")
-_ZH_DIM = {"specific": "不够具体（没有明确的指标或交付物）", "measurable": "不可衡量（没有量化的目标值）",
-           "time_bound": "没有时限（缺少截止时间或周期）"}
-_EN_DIM = {"specific": "is not specific (no concrete metric or deliverable)",
-           "measurable": "is not measurable (no quantified target)",
-           "time_bound": "is not time-bound (no deadline or period)"}
+_DIMENSIONS = {"specific": "smart.not-specific", "measurable": "smart.not-measurable",
+               "time_bound": "smart.not-time-bound"}
 
 
 @dataclass
@@ -52,65 +50,98 @@ class CheckReport:
         }
 
 
+def goal_marks(doc: Document, ctx: CheckContext) -> list[tuple[GoalItem, SmartMarks]]:
+    """Each goal with its SMART marks (typed fields decide for drafter's goals); judged once per run."""
+    if "smart" not in ctx.memo:
+        section = doc.section("goals")
+        ctx.memo["smart"] = [
+            (g, judge_typed_goal(g.structured, doc.lang, ctx.strategy) if g.structured is not None
+             else judge_goal(g.text, doc.lang, ctx.strategy))
+            for g in (section.goals if section else [])]
+    marks: list[tuple[GoalItem, SmartMarks]] = ctx.memo["smart"]
+    return marks
+
+
 def smart_findings(goal: GoalItem, marks: SmartMarks, lang: str) -> list[Finding]:
     """Findings for one goal: an error per failed S/M/T dimension (a warning when a placeholder awaits input)."""
     waiting = bool(PLACEHOLDER_RE.search(goal.text))
+    evidence = goal.text[:200]
     out = []
-    for dim in _DIMENSIONS:
+    for dim, code in _DIMENSIONS.items():
         if not getattr(marks, dim):
-            text = (f"goal {_EN_DIM[dim]}" if lang == "en" else f"目标{_ZH_DIM[dim]}")
-            if waiting:
-                text += " — awaiting the user's input" if lang == "en" else "——待用户补充"
-            out.append(Finding(check="smart", severity="warning" if waiting else "error", section="goals",
-                               message=text, evidence=goal.text[:200]))
+            text = message(code, lang) + (message("smart.awaiting-input", lang) if waiting else "")
+            out.append(Finding(check="smart", code=code, severity="warning" if waiting else "error",
+                               section="goals", message=text, evidence=evidence))
     if marks.achievable is False:
-        out.append(Finding(check="smart", severity="warning", section="goals",
-                           message="target looks out of reach" if lang == "en" else "目标幅度可能难以实现",
-                           evidence=goal.text[:200]))
+        out.append(Finding(check="smart", code="smart.out-of-reach", severity="warning", section="goals",
+                           message=message("smart.out-of-reach", lang), evidence=evidence))
     structured = goal.structured
     if structured is not None:
         for name in ("target", "deadline", "owner"):
             value = getattr(structured, name)
             if value and value not in goal.text:
-                msg = (f"the goal's {name} '{value}' does not appear in its statement" if lang == "en"
-                       else f"目标的 {name}“{value}”与目标表述不一致")
-                out.append(Finding(check="smart", severity="warning", section="goals", message=msg,
-                                   evidence=goal.text[:200]))
+                out.append(Finding(check="smart", code="smart.field-not-in-statement", severity="warning",
+                                   section="goals", evidence=evidence,
+                                   message=message("smart.field-not-in-statement", lang, field=name, value=value)))
     return out
+
+
+# The built-in checks, in the order their findings are reported.
+
+@register("sections")
+def _sections(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    return check_sections(doc, ctx.required)
+
+
+@register("smart")
+def _smart(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    findings: list[Finding] = []
+    section = doc.section("goals")
+    if section is not None and not section.goals and not PLACEHOLDER_RE.search(section.text):
+        findings.append(Finding(check="smart", code="smart.no-goals", severity="error", section="goals",
+                                message=message("smart.no-goals", doc.lang), evidence=section.text[:120]))
+    for goal, marks in goal_marks(doc, ctx):
+        findings += smart_findings(goal, marks, doc.lang)
+    return findings
+
+
+@register("grounding")
+def _grounding(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    return check_grounding(doc, ctx.source_texts) if ctx.source_texts is not None else []
+
+
+@register("facts-used")
+def _facts_used(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    return check_facts_used(doc, ctx.facts) if ctx.facts is not None else []
+
+
+@register("language")
+def _language(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    return check_language(doc, ctx.names)
+
+
+@register("repetition")
+def _repetition(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    return check_repetition(doc)
+
+
+@register("placeholders")
+def _placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    return check_placeholders(doc)
 
 
 def check_document(doc: Document, facts: Sequence[Fact] | None = None,
                    source_texts: Sequence[str] | None = None, strategy: Sequence[str] = (),
                    selected: Sequence[str] | None = None, names: Sequence[str] = ()) -> CheckReport:
-    """Every deterministic check; grounding and fact coverage need the facts."""
+    """Every registered check, in order; grounding and fact coverage need the facts."""
+    ctx = CheckContext(doc.lang, facts, source_texts, strategy, selected, names)
     findings: list[Finding] = []
-    required = required_keys(selected)
-    findings += check_sections(doc, required)
-    goals_json = []
-    goals_section = doc.section("goals")
-    if goals_section is not None and not goals_section.goals and not PLACEHOLDER_RE.search(goals_section.text):
-        findings.append(Finding(check="smart", severity="error", section="goals",
-                                message="no goals are stated" if doc.lang == "en" else "运营目标一节没有列出具体目标",
-                                evidence=goals_section.text[:120]))
-    for goal in goals_section.goals if goals_section else []:
-        marks = judge_goal(goal.text, doc.lang, strategy)
-        goals_json.append({"text": goal.text, "section": "goals", "smart": {
-            "specific": marks.specific, "measurable": marks.measurable, "achievable": marks.achievable,
-            "relevant": marks.relevant, "time_bound": marks.time_bound}})
-        findings += smart_findings(goal, marks, doc.lang)
-    if source_texts is not None:
-        findings += check_grounding(doc, source_texts)
-    if facts is not None:
-        findings += check_facts_used(doc, facts)
-    findings += check_language(doc, names)
-    findings += check_repetition(doc)
-    for s in doc.sections:
-        count = len(PLACEHOLDER_RE.findall(s.text))
-        if count:
-            msg = (f"{count} placeholder(s) await the user's input" if doc.lang == "en"
-                   else f"有 {count} 处【待补充】等待用户补充")
-            findings.append(Finding(check="coverage", severity="info", section=s.key or s.heading, message=msg))
-    return CheckReport(doc.lang, _section_rows(doc, required), goals_json, findings)
+    for check in registered():
+        findings += check.run(doc, ctx)
+    goals = [{"text": g.text, "section": "goals", "smart": {
+        "specific": m.specific, "measurable": m.measurable, "achievable": m.achievable, "relevant": m.relevant,
+        "time_bound": m.time_bound}} for g, m in goal_marks(doc, ctx)]
+    return CheckReport(doc.lang, _section_rows(doc, ctx.required), goals, findings)
 
 
 def _section_rows(doc: Document, required: Sequence[str]) -> list[dict[str, Any]]:

@@ -1,15 +1,16 @@
-"""Coverage: required sections present and non-empty, every fact used somewhere."""
+"""Coverage: required sections present and non-empty, every fact used somewhere, open placeholders counted."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from drafter.critic.document import FAILED_RE, Document, strip_placeholders
+from drafter.critic.document import FAILED_RE, PLACEHOLDER_RE, Document, strip_placeholders
 from drafter.critic.grounding import figure_pool
 from drafter.draft.model import Finding
 from drafter.facts.catalog import CATALOG, spec
 from drafter.facts.model import Fact
+from drafter.messages import message
 from drafter.text.figures import Figure, extract_figures, figures_match
 
 _STOP = frozenset("的了和与及在对为是将把从到至等中上下其".split() + list("的了和与及在对为是将把从到至等中其"))
@@ -30,12 +31,12 @@ def check_sections(doc: Document, required: Sequence[str]) -> list[Finding]:
     for key in required:
         title = spec(key).title(doc.lang)
         section = doc.section(key)
-        if section is None:
-            msg = f"required section '{title}' is missing" if doc.lang == "en" else f"缺少必需章节“{title}”"
-            findings.append(Finding(check="coverage", severity="error", section=key, message=msg, evidence=title))
-        elif not FAILED_RE.sub("", strip_placeholders(section.text)).strip():
-            msg = f"section '{title}' is empty" if doc.lang == "en" else f"章节“{title}”没有内容"
-            findings.append(Finding(check="coverage", severity="error", section=key, message=msg, evidence=title))
+        code = ("coverage.missing-section" if section is None
+                else "coverage.empty-section" if not FAILED_RE.sub("", strip_placeholders(section.text)).strip()
+                else None)
+        if code is not None:
+            findings.append(Finding(check="coverage", code=code, severity="error", section=key,
+                                    message=message(code, doc.lang, title=title), evidence=title))
     return findings
 
 
@@ -76,10 +77,22 @@ def check_facts_used(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
     for fact in facts:
         if fact.id in cited and _figures_present(fact.text, doc_figs) or fact_is_used(fact.text, text, doc_figs):
             continue
-        msg = f"fact {fact.id} is not used anywhere" if doc.lang == "en" else f"事实 {fact.id} 在概述中没有用到"
         section = fact.section if fact.section != "summary" else None
-        findings.append(Finding(check="coverage", severity="error", section=section, message=msg,
+        findings.append(Finding(check="coverage", code="coverage.fact-unused", severity="error", section=section,
+                                message=message("coverage.fact-unused", doc.lang, fact_id=fact.id),
                                 evidence=f"{fact.id}: {fact.text}"))
+    return findings
+
+
+def check_placeholders(doc: Document) -> list[Finding]:
+    """An info finding per section with 【待补充】 / [TO FILL] placeholders awaiting the user."""
+    findings = []
+    for s in doc.sections:
+        count = len(PLACEHOLDER_RE.findall(s.text))
+        if count:
+            findings.append(Finding(check="coverage", code="coverage.placeholders-open", severity="info",
+                                    section=s.key or s.heading,
+                                    message=message("coverage.placeholders-open", doc.lang, count=count)))
     return findings
 
 

@@ -1,4 +1,4 @@
-"""A neutral view of an overview for the critic: from drafter's Overview or from any Markdown overview."""
+"""What the critic reads: drafter's own Overview as typed sections, or any Markdown overview parsed by its text."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drafter.draft.blocks import FAILED_RE, PLACEHOLDER_RE, Block, section_blocks, to_markdown
 from drafter.draft.model import Goal, GoalsSection, Overview, fact_ids_of
-from drafter.draft.render_markdown import section_body
 from drafter.errors import InputError
 from drafter.facts.catalog import match_heading, spec
 from drafter.facts.load import decode
 
-PLACEHOLDER_RE = re.compile(r"【待补充[:：][^】]*】|\[TO FILL:[^\]]*\]")
-FAILED_RE = re.compile(r"【本节生成失败[^】]*】|\[Section failed to draft[^\]]*\]")
+__all__ = ["FAILED_RE", "PLACEHOLDER_RE", "DocSection", "Document", "GoalItem", "from_markdown", "from_overview",
+           "load_document", "sentences", "strip_placeholders"]
 _ITEM_RE = re.compile(r"^\s*(?:[-*+•]|\d+[.)、]|[（(]\d+[)）]|[①-⑳])\s+|^\s*(?:[（(]\d+[)）]|[①-⑳])\s*")
 _HEADING_RE = re.compile(
     r"^(?:#{1,6}\s+.+|(?:[一二三四五六七八九十]{1,3})、\s*\S.{0,40}|\d{1,2}[.、]\s*[A-Za-z\u4e00-\u9fff].{0,60})$"
@@ -23,7 +23,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s+(?=\S)")
 
 @dataclass
 class GoalItem:
-    """One goal as written, with its structured form when drafter made it."""
+    """One goal: its statement, and the typed Goal (metric, target, deadline, …) when drafter wrote it."""
 
     text: str
     structured: Goal | None = None
@@ -31,13 +31,18 @@ class GoalItem:
 
 @dataclass
 class DocSection:
-    """One section: its catalog key (None when unrecognised), heading and body text."""
+    """One section: catalog key (None when unrecognised), heading, body text, goals, and the facts it cites.
+
+    For drafter's own sections `blocks` holds the typed paragraphs and list items with their fact ids, and `text`
+    is the body exactly as overview.md shows it; for foreign Markdown `blocks` is empty and `fact_ids` is None.
+    """
 
     key: str | None
     heading: str
     text: str
     goals: list[GoalItem] = field(default_factory=list)
     fact_ids: set[str] | None = None
+    blocks: list[Block] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -76,18 +81,19 @@ def sentences(text: str) -> list[str]:
 
 
 def from_overview(overview: Overview) -> Document:
-    """The Document for a drafter overview (fact ids and structured goals kept)."""
+    """The Document for a drafter overview, built from its typed sections (no Markdown is parsed)."""
+    lang = overview.language
     sections = []
     for s in overview.sections:
         if s.content is None:
             sections.append(DocSection(s.key, s.title, "", fact_ids=set()))
             continue
-        ids = fact_ids_of(s.content)
+        blocks = section_blocks(s.content, lang)
         goals = [GoalItem(g.statement, g) for g in s.content.goals] if isinstance(s.content, GoalsSection) else []
-        sections.append(DocSection(s.key, s.title, section_body(s.content, overview.language), goals, ids))
+        sections.append(DocSection(s.key, s.title, to_markdown(blocks), goals, fact_ids_of(s.content), blocks))
     opening = overview.opening.text if overview.opening else ""
     ids = set(overview.opening.fact_ids) if overview.opening else set()
-    return Document(overview.language, overview.title, opening, sections, ids)
+    return Document(lang, overview.title, opening, sections, ids)
 
 
 def detect_language(text: str) -> str:
@@ -97,8 +103,8 @@ def detect_language(text: str) -> str:
     return "zh" if han >= words else "en"
 
 
-def parse_markdown(text: str, lang: str | None = None) -> Document:
-    """Parse a Markdown (or plain-text) overview: headings map to catalog keys by aliases."""
+def from_markdown(text: str, lang: str | None = None) -> Document:
+    """Parse a Markdown (or plain-text) overview: headings map to catalog keys by aliases, goals are read from text."""
     title = ""
     opening: list[str] = []
     sections: list[DocSection] = []
@@ -169,7 +175,7 @@ def load_document(path: Path, lang: str | None = None) -> tuple[Document, Overvi
     text = decode(path.read_bytes(), path)
     if not text.strip():
         raise InputError(f"{path}: the file is empty.")
-    doc = parse_markdown(text, lang)
+    doc = from_markdown(text, lang)
     if not doc.sections:
         raise InputError(
             f"{path}: found no section headings; expected headings such as '## 一、运营目标' or '# 1. Goals'."

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from drafter.critic.document import Document, sentences, strip_placeholders
 from drafter.draft.model import Finding
+from drafter.messages import message
 from drafter.text.figures import Figure, extract_figures, is_supported
 
 
@@ -34,8 +35,7 @@ def check_grounding(doc: Document, source_texts: Sequence[str]) -> list[Finding]
     parts = [("opening", doc.opening), *((s.key or s.heading, s.text) for s in doc.sections)]
     for where, text in parts:
         for fig, sentence in unsupported_figures(text, pool):
-            msg = (f"figure '{fig.text}' is not in the facts" if doc.lang == "en"
-                   else f"数字“{fig.text}”在事实中找不到来源")
-            findings.append(Finding(check="grounding", severity="error", section=where, message=msg,
-                                    evidence=sentence[:200]))
+            findings.append(Finding(check="grounding", code="grounding.unsupported-figure", severity="error",
+                                    section=where, evidence=sentence[:200],
+                                    message=message("grounding.unsupported-figure", doc.lang, figure=fig.text)))
     return findings

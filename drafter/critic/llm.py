@@ -12,6 +12,7 @@ from drafter.critic.document import Document
 from drafter.draft.model import Finding
 from drafter.llm import prompts
 from drafter.llm.prompts import ChatPrompt
+from drafter.messages import message
 
 
 class _Model(BaseModel):
@@ -65,13 +66,14 @@ def critic_prompt(doc: Document, facts: Sequence[str], strategy: Sequence[str],
                        "data": prompts.data_block(task)}, payload)
 
 
-def to_findings(critique: Critique) -> list[Finding]:
+def to_findings(critique: Critique, lang: str = "zh") -> list[Finding]:
     """Advisory findings: an LLM 'error' is reported as a warning — it never overrides the deterministic checks."""
     out = []
     for item in critique.items:
         severity: Literal["warning", "info"] = "info" if item.severity == "info" else "warning"
-        out.append(Finding(check="llm", severity=severity, section=item.section or None,
-                           message=f"{item.criterion}: {item.suggestion}".strip(": "), evidence=item.evidence[:200]))
+        text = message("llm.review", lang, criterion=item.criterion, suggestion=item.suggestion).strip(": ")
+        out.append(Finding(check="llm", code="llm.review", severity=severity, section=item.section or None,
+                           message=text, evidence=item.evidence[:200]))
     return out
 
 
@@ -95,7 +97,7 @@ async def run_llm_critic(runner: Any, doc: Document, facts: Sequence[str], strat
     except Exception as exc:  # noqa: BLE001 - advisory: a failed critic never fails the run
         if isinstance(exc, KeyboardInterrupt | asyncio.CancelledError):
             raise
-        return Finding(check="llm", severity="info", section=None,
-                       message=f"LLM critic unavailable: {str(exc)[:200]}")
+        return Finding(check="llm", code="llm.unavailable", severity="info", section=None,
+                       message=message("llm.unavailable", doc.lang, error=str(exc)[:200]))
     critique: Critique = value
     return critique

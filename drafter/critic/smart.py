@@ -6,10 +6,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from drafter.draft.blocks import PLACEHOLDER_RE
+from drafter.draft.model import Goal
+from drafter.messages import message
 from drafter.text.figures import Figure, extract_figures, normalize_with_offsets
 from drafter.text.time_expressions import find_time_spans
 
-__all__ = ["SmartMarks", "find_time_expressions", "has_quantified_target", "judge_goal"]
+__all__ = ["SmartMarks", "find_time_expressions", "has_quantified_target", "judge_goal", "judge_typed_goal"]
 
 
 @dataclass(frozen=True)
@@ -309,28 +312,40 @@ def _terms(text: str) -> set[str]:
     return terms
 
 
-_REASONS = {
-    "specific": ("未指明具体指标或交付物", "no concrete metric or deliverable"),
-    "measurable": ("缺少量化目标值", "no quantified target"),
-    "baseline_only": ("只有现状数值，缺少目标值", "states a current figure but no target value"),
-    "achievable": ("目标值明显不切实际", "target is clearly unrealistic"),
-    "relevant": ("与战略方向或KPI无共同关键词", "shares no key term with the strategy or KPIs"),
-    "time_bound": ("缺少完成时限", "no deadline or time frame"),
-}
-
-
-def _reason(key: str, zh: bool) -> str:
-    return _REASONS[key][0 if zh else 1]
-
-
 def judge_goal(text: str, lang: str = "zh", strategy_terms: Sequence[str] = ()) -> SmartMarks:
     """Judge one goal statement against the SMART rules."""
-    zh = lang != "en"
+    return _judge(text, lang, strategy_terms, frozenset())
+
+
+def judge_typed_goal(goal: Goal, lang: str = "zh", strategy_terms: Sequence[str] = ()) -> SmartMarks:
+    """Judge drafter's own goal: its metric, target and deadline fields first, the statement's text where absent."""
+    # A field counts only when it holds a value: a target with a figure, a deadline with a time expression.
+    given = {dim for dim, ok in (("specific", _filled(goal.metric)),
+                                 ("measurable", _filled(goal.target) and _quantified(goal.target or "")),
+                                 ("time_bound", _filled(goal.deadline) and _dated(goal.deadline or ""))) if ok}
+    return _judge(goal.statement, lang, strategy_terms, frozenset(given))
+
+
+def _filled(value: str | None) -> bool:
+    return bool(value and value.strip() and not PLACEHOLDER_RE.search(value))
+
+
+def _quantified(target: str) -> bool:
+    norm = normalize_with_offsets(target)[0]
+    return any(f.kind in _QUANTITY_KINDS for f in extract_figures(target)) or bool(_SPECIAL_TARGET.search(norm))
+
+
+def _dated(deadline: str) -> bool:
+    return bool(find_time_spans(normalize_with_offsets(deadline)[0]))
+
+
+def _judge(text: str, lang: str, strategy_terms: Sequence[str], given: frozenset[str]) -> SmartMarks:
+    """The text rules, with the dimensions in `given` already known to pass from the goal's typed fields."""
     norm = normalize_with_offsets(text)[0]
     targets = _targets(text)
-    measurable = bool(targets) or bool(_SPECIAL_TARGET.search(norm))
-    specific = _is_specific(norm, measurable)
-    time_bound = bool(find_time_spans(norm))
+    measurable = "measurable" in given or bool(targets) or bool(_SPECIAL_TARGET.search(norm))
+    specific = "specific" in given or _is_specific(norm, measurable)
+    time_bound = "time_bound" in given or bool(find_time_spans(norm))
     achievable, why = _achievable(text, targets)
     relevant: bool | None = None
     if strategy_terms:
@@ -339,16 +354,17 @@ def judge_goal(text: str, lang: str = "zh", strategy_terms: Sequence[str] = ()) 
             pool |= _terms(normalize_with_offsets(term)[0])
         relevant = bool(_terms(norm) & pool)
     reasons: list[str] = []
-    vague = ("、" if zh else ", ").join(dict.fromkeys(m.group() for m in _VAGUE.finditer(text)))
+    vague = message("smart.reason.list-separator", lang).join(dict.fromkeys(m.group() for m in _VAGUE.finditer(text)))
     if not specific:
-        reasons.append(_reason("specific", zh) + (f"（{vague}）" if zh else f" ({vague})") * bool(vague))
+        reasons.append(message("smart.reason.not-specific-vague", lang, vague=vague) if vague
+                       else message("smart.reason.not-specific", lang))
     if not measurable:
         has_numbers = any(f.kind in _QUANTITY_KINDS - {"duration"} for f in extract_figures(text))
-        reasons.append(_reason("baseline_only" if has_numbers else "measurable", zh))
+        reasons.append(message("smart.reason.baseline-only" if has_numbers else "smart.reason.not-measurable", lang))
     if achievable is False:
-        reasons.append(_reason("achievable", zh) + (f"（{why}）" if zh else f" ({why})"))
+        reasons.append(message("smart.reason.unrealistic", lang, why=why))
     if relevant is False:
-        reasons.append(_reason("relevant", zh))
+        reasons.append(message("smart.reason.not-relevant", lang))
     if not time_bound:
-        reasons.append(_reason("time_bound", zh))
+        reasons.append(message("smart.reason.not-time-bound", lang))
     return SmartMarks(specific, measurable, achievable, relevant, time_bound, tuple(reasons))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from drafter.critic.document import Document, sentences, strip_placeholders
 from drafter.draft.model import Finding
+from drafter.messages import message
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
@@ -39,8 +40,8 @@ def check_language(doc: Document, names: Sequence[str] = ()) -> list[Finding]:
     for where, text in parts:
         for sentence in sentences(strip_placeholders(text)):
             if drifted(sentence, doc.lang, allowed, allowed_han):
-                msg = ("sentence is not in English" if doc.lang == "en" else "句子不是中文（语言与设定不一致）")
-                findings.append(Finding(check="language", severity="error", section=where, message=msg,
+                findings.append(Finding(check="language", code="language.wrong-language", severity="error",
+                                        section=where, message=message("language.wrong-language", doc.lang),
                                         evidence=sentence[:200]))
     return findings
 
@@ -67,16 +68,14 @@ def check_repetition(doc: Document) -> list[Finding]:
                 continue
             first = seen.setdefault(norm, where)
             if first != where:
-                findings.append(Finding(check="repetition", severity="warning", section=where,
-                                        message=_msg(doc.lang, first), evidence=sentence[:200]))
+                findings.append(_repeated("repetition.repeated-sentence", doc.lang, where, first, sentence))
         for para in s.paragraphs:
             if len(_norm(para)) >= 30:
                 grams = _bigrams(para)
                 for other_where, _, other_grams in paragraphs:
                     if other_where != where and _jaccard(grams, other_grams) >= 0.8 and not any(
                             f.section == where and f.evidence in para for f in findings):
-                        findings.append(Finding(check="repetition", severity="warning", section=where,
-                                                message=_msg(doc.lang, other_where), evidence=para[:200]))
+                        findings.append(_repeated("repetition.repeated-paragraph", doc.lang, where, other_where, para))
                         break
                 paragraphs.append((where, para, grams))
     return findings
@@ -86,5 +85,6 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _msg(lang: str, other: str) -> str:
-    return f"repeats text from section '{other}'" if lang == "en" else f"与“{other}”一节的内容重复"
+def _repeated(code: str, lang: str, where: str, other: str, evidence: str) -> Finding:
+    return Finding(check="repetition", code=code, severity="warning", section=where,
+                   message=message(code, lang, other=other), evidence=evidence[:200])

@@ -120,6 +120,7 @@ class Finding(_Model):
     """One critic finding (the `check --json` contract)."""
 
     check: Literal["smart", "coverage", "grounding", "language", "repetition", "llm"]
+    code: str | None = Field(None, description="Stable code of the finding, e.g. smart.not-time-bound.")
     severity: Literal["error", "warning", "info"]
     section: str | None = None
     message: str

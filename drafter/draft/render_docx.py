@@ -1,15 +1,13 @@
-"""Word (.docx) rendering: the same blocks as overview.md, with real styles, CJK fonts and highlighted placeholders."""
+"""Word (.docx) rendering: the typed blocks of overview.md, with real styles, CJK fonts and highlighted placeholders."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from drafter.draft.render_markdown import render
-from drafter.facts.catalog import numbered_title
+from drafter.draft.blocks import PLACEHOLDER_RE, BlockKind, overview_blocks
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -18,7 +16,6 @@ if TYPE_CHECKING:
 
     from drafter.draft.model import Overview
 
-BlockKind = Literal["title", "heading", "paragraph", "bullet"]
 STYLE_OF: dict[BlockKind, str] = {"title": "Title", "heading": "Heading 1", "paragraph": "Normal",
                                   "bullet": "List Bullet"}
 
@@ -31,38 +28,8 @@ FONTS: dict[str, dict[str, tuple[str, str]]] = {
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
-@dataclass(frozen=True)
-class Block:
-    """One paragraph of the document: its kind and its text."""
-
-    kind: BlockKind
-    text: str
-
-
-def blocks(overview: Overview) -> list[Block]:
-    """The document as blocks, taken from the Markdown rendering so .docx and .md always say the same."""
-    headings = {f"## {numbered_title(i, s.key, overview.language)}" for i, s in enumerate(overview.sections)}
-    result: list[Block] = []
-    for n, chunk in enumerate(render(overview).split("\n\n")):
-        chunk = chunk.strip("\n")
-        lines = chunk.splitlines()
-        if not chunk.strip():
-            continue
-        if n == 0 and chunk == f"# {overview.title}":
-            result.append(Block("title", overview.title))
-        elif chunk in headings:
-            result.append(Block("heading", chunk[3:]))
-        elif all(line.startswith("- ") for line in lines):
-            result += [Block("bullet", line[2:].strip()) for line in lines]
-        else:
-            result.append(Block("paragraph", chunk))
-    return result
-
-
 def split_placeholders(text: str) -> list[tuple[str, bool]]:
     """`text` cut into (piece, is_placeholder) runs around 【待补充：…】 / [TO FILL: …]."""
-    from drafter.critic.document import PLACEHOLDER_RE
-
     pieces: list[tuple[str, bool]] = []
     pos = 0
     for match in PLACEHOLDER_RE.finditer(text):
@@ -97,7 +64,7 @@ def build(overview: Overview) -> DocxDocument:
     lang = overview.language if overview.language in FONTS else "zh"
     _setup_page(document)
     _setup_styles(document, lang)
-    for block in blocks(overview):
+    for block in overview_blocks(overview):
         paragraph = document.add_paragraph(style=STYLE_OF[block.kind])
         if block.kind == "paragraph" and lang == "zh":
             paragraph.paragraph_format.first_line_indent = Pt(24)  # 首行缩进两字符 at 12 pt

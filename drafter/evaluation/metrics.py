@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from drafter.critic.checks import check_against
 from drafter.critic.coverage import check_facts_used, check_sections, required_keys
-from drafter.critic.document import PLACEHOLDER_RE, Document, parse_markdown
+from drafter.critic.document import PLACEHOLDER_RE, Document, from_markdown
 from drafter.critic.grounding import figure_pool, unsupported_figures
 from drafter.critic.smart import judge_goal
 
@@ -213,7 +213,7 @@ def critic_errors(doc: Document, facts: Facts) -> Score:
 
 def gate_scores(markdown: str, facts: Facts, failed: Sequence[str] = ()) -> dict[str, Score]:
     """The gated metrics of a Markdown overview against its facts (`failed`: keys of sections that failed)."""
-    doc = parse_markdown(markdown, facts.language)
+    doc = from_markdown(markdown, facts.language)
     return {
         "section_coverage": section_coverage(doc, facts, failed),
         "fact_recall": fact_recall(doc, facts),

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from drafter.critic.checks import check_against
-from drafter.critic.document import parse_markdown
+from drafter.critic.document import from_markdown
 from drafter.critic.smart import judge_goal
 from drafter.facts.load import load_facts
 
@@ -36,7 +36,7 @@ def test_smart_f1_floor(path: Path, dimension: str) -> None:
 
 def _report(folder: Path):  # type: ignore[no-untyped-def]
     facts = load_facts(folder / "facts.yaml")
-    doc = parse_markdown((folder / "overview.md").read_text(encoding="utf-8"), facts.language)
+    doc = from_markdown((folder / "overview.md").read_text(encoding="utf-8"), facts.language)
     return check_against(doc, facts)
 
 

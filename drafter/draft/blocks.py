@@ -1,0 +1,90 @@
+"""The document as typed blocks (title, heading, paragraph, bullet): what overview.md and overview.docx both show."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from drafter.draft.model import GoalsSection, ProseSection, Risk, RisksSection, SectionContent
+from drafter.facts.catalog import numbered_title
+
+if TYPE_CHECKING:
+    from drafter.draft.model import Overview
+
+PLACEHOLDER_RE = re.compile(r"【待补充[:：][^】]*】|\[TO FILL:[^\]]*\]")
+FAILED_RE = re.compile(r"【本节生成失败[^】]*】|\[Section failed to draft[^\]]*\]")
+
+BlockKind = Literal["title", "heading", "paragraph", "bullet"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the document: its kind, its text and the facts it cites."""
+
+    kind: BlockKind
+    text: str
+    fact_ids: tuple[str, ...] = ()
+
+
+def failed_notice(lang: str) -> str:
+    """The text shown in place of a section that failed to draft."""
+    if lang == "en":
+        return "[Section failed to draft: run `drafter write --resume`]"
+    return "【本节生成失败：请运行 drafter write --resume 重新生成】"
+
+
+def risk_text(risk: Risk, lang: str) -> str:
+    """One risk as a list item: description, owner, then the response."""
+    label, end = ("Response: ", ". ") if lang == "en" else ("应对：", "。")
+    owner = (f" ({risk.owner})" if lang == "en" else f"（{risk.owner}）") if risk.owner else ""
+    return f"{risk.description.strip().rstrip('。.')}{owner}{end}{label}{risk.response.strip()}"
+
+
+def section_blocks(content: SectionContent, lang: str) -> list[Block]:
+    """The blocks of one section body: lead paragraph, its goals or risks, the other paragraphs, then bullets."""
+    paragraphs = [Block("paragraph", p.text.strip(), tuple(p.fact_ids)) if p.text.strip() else None
+                  for p in content.paragraphs]
+    out = [b for b in paragraphs[:1] if b is not None]
+    if isinstance(content, GoalsSection):
+        out += [Block("bullet", g.statement.strip(), tuple(g.fact_ids)) for g in content.goals]
+    elif isinstance(content, RisksSection):
+        out += [Block("bullet", risk_text(r, lang), tuple(r.fact_ids)) for r in content.risks]
+    out += [b for b in paragraphs[1:] if b is not None]
+    if isinstance(content, ProseSection):
+        out += [Block("bullet", b.text.strip(), tuple(b.fact_ids)) for b in content.bullets]
+    return out
+
+
+def overview_blocks(overview: Overview) -> list[Block]:
+    """The whole document as blocks: title, opening, then each numbered heading and its body."""
+    lang = overview.language
+    out = [Block("title", overview.title)]
+    if overview.opening is not None and overview.opening.text.strip():
+        out.append(Block("paragraph", overview.opening.text.strip(), tuple(overview.opening.fact_ids)))
+    for i, section in enumerate(overview.sections):
+        out.append(Block("heading", numbered_title(i, section.key, lang)))
+        if section.content is None:
+            out.append(Block("paragraph", failed_notice(lang)))
+        else:
+            out += section_blocks(section.content, lang)
+    return out
+
+
+def to_markdown(blocks: Sequence[Block]) -> str:
+    """Blocks as Markdown: paragraphs apart by a blank line, a run of bullets as one list."""
+    chunks: list[str] = []
+    previous: BlockKind | None = None
+    for block in blocks:
+        if block.kind == "bullet":
+            line = f"- {block.text}"
+            if previous == "bullet":
+                chunks[-1] += "\n" + line
+            else:
+                chunks.append(line)
+        else:
+            prefix = {"title": "# ", "heading": "## "}.get(block.kind, "")
+            chunks.append(prefix + block.text)
+        previous = block.kind
+    return "\n\n".join(chunks)
