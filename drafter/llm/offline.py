@@ -11,9 +11,9 @@ from typing import Any
 
 import yaml
 
-from drafter.critic.smart import find_time_expressions, has_quantified_target
 from drafter.facts.catalog import SECTION_KEYS
 from drafter.llm.protocol import ModelRequest, ModelResponse, estimated_usage
+from drafter.text.goals import find_time_expressions, has_quantified_target
 
 Payload = dict[str, Any]
 
