@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import threading
+from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "drafter"
@@ -13,12 +15,25 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def _parse(text: str) -> ast.Module:
+    """ast.parse, retried once on a fresh thread (CPython 3.11.7 can raise a spurious recursion-depth SystemError)."""
+    try:
+        return ast.parse(text)
+    except SystemError:
+        found: list[ast.Module] = []
+        worker = threading.Thread(target=lambda: found.append(ast.parse(text)))
+        worker.start()
+        worker.join()
+        return found[0]
+
+
+@cache  # parsed once: CPython 3.11.7's ast.parse can raise a spurious SystemError when called deep in a run
 def import_graph() -> dict[str, set[str]]:
     """Module → the drafter modules it imports (at any depth in the file, TYPE_CHECKING blocks excluded)."""
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _parse(path.read_text(encoding="utf-8"))
         skip: set[int] = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
