@@ -178,3 +178,17 @@ def test_shared_prefix_is_most_of_each_prompt(coffee: Path) -> None:
     keys = [s for s in ("goals", "processes", "team", "data", "improvement")]
     prompts = [chains.section_prompt(facts, k, keys) for k in keys]
     assert shared_prefix_share(prompts) >= 0.6
+
+
+def test_settings_knows_exactly_the_registered_built_in_kinds() -> None:
+    from drafter.settings import BUILTIN_KINDS
+
+    assert set(BUILTIN_KINDS) == set(registry._FACTORIES)
+
+
+def test_text_answers_are_parsed_or_reasked(coffee: Path) -> None:
+    model = TestModel().enqueue("not json", "[1, 2]", '{"paragraphs": [{"text": "ok", "fact_ids": []}]}')
+    result = asyncio.run(run_structured(model, _prompt(coffee), ProseSection, CallContext()))
+    assert result.reasks == 2 and result.value.paragraphs[0].text == "ok"
+    assert "not JSON" in model.history[1].extra[-1].content
+    assert "not a JSON object" in model.history[2].extra[-1].content

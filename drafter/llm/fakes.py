@@ -36,14 +36,15 @@ def to_response(answer: Answer, request: ModelRequest, model: str) -> ModelRespo
     if isinstance(answer, ModelResponse):
         return answer
     if isinstance(answer, str):
+        error: str | None
         try:
             parsed: Any = json.loads(answer)
-            error = None
         except json.JSONDecodeError as exc:
             parsed, error = None, f"not JSON: {exc}"
-        return ModelResponse(parsed if isinstance(parsed, dict) else None, answer, estimated_usage(request, answer),
-                             "stop", parsing_error=error or (None if isinstance(parsed, dict) else "not an object"),
-                             provenance={"model": model})
+        else:
+            error = None if isinstance(parsed, dict) else "not a JSON object"
+        return ModelResponse(parsed if error is None else None, answer, estimated_usage(request, answer), "stop",
+                             parsing_error=error, provenance={"model": model})
     data = answer.model_dump(mode="json") if isinstance(answer, BaseModel) else answer
     text = json.dumps(data, ensure_ascii=False)
     return ModelResponse(data, text, estimated_usage(request, text), "stop", provenance={"model": model})

@@ -15,7 +15,7 @@ from drafter.llm import prompts
 from drafter.llm.cassettes import Cassette, CassetteStore, cassette_key
 from drafter.llm.prompts import ChatPrompt, Message
 from drafter.llm.protocol import NATIVE, Model, ModelRequest, ModelResponse, TokenUsage
-from drafter.settings import DEFAULT_MAX_TOKENS
+from drafter.settings import DEFAULT_MAX_TOKENS, DEFAULT_MODEL, DEFAULT_STRUCTURED_OUTPUT
 
 T = TypeVar("T", bound=BaseModel)
 MAX_REASKS = 2
@@ -57,9 +57,9 @@ class ChainResult(Generic[T]):
 class CallContext:
     """What the calls of one run share: endpoint identity, mode choice, cache, budget, recorder, logging."""
 
-    model_name: str = "offline"
+    model_name: str = DEFAULT_MODEL
     base_url: str | None = None
-    structured_output: str = "auto"
+    structured_output: str = DEFAULT_STRUCTURED_OUTPUT
     cache: CassetteStore | None = None
     recorder: CassetteStore | None = None
     budget: Budget = field(default_factory=Budget)
@@ -89,8 +89,8 @@ async def run_structured(model: Model, prompt: ChatPrompt, schema: type[T], cont
     """Serve from the cache, else ask the model (falling back across modes in `auto`), then record."""
     unsupported: Callable[[BaseException], bool] | None = getattr(model, "unsupported_mode", None)
     request = ModelRequest(prompt, schema, params=dict(context.params))
-    key = cassette_key(context.model_name, context.base_url, request)
     name = schema.__name__
+    key = cassette_key(context.model_name, context.base_url, request) if context.cache is not None else ""
     if context.cache is not None:
         hit = context.cache.get(key)
         if hit is not None and hit.schema == name:
@@ -161,6 +161,8 @@ async def _attempts(model: Model, request: ModelRequest, context: CallContext
             context.say(f"answer truncated; retrying once with max_tokens={max_tokens}")
             continue
         error = response.parsing_error
+        if error is None and response.parsed is None:
+            error = "the answer contained no structured output"
         if error is None:
             try:
                 value = _validate(schema, response.parsed)
@@ -182,9 +184,6 @@ async def _attempts(model: Model, request: ModelRequest, context: CallContext
 def _validate(schema: type[T], parsed: Any) -> T:
     if isinstance(parsed, schema):
         return parsed
-    if parsed is None:
-        raise ValidationError.from_exception_data(schema.__name__, [
-            {"type": "missing", "loc": (), "input": None}])
     if isinstance(parsed, BaseModel):
         parsed = parsed.model_dump(mode="json")
     return schema.model_validate(parsed)
