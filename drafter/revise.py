@@ -235,7 +235,7 @@ def parse_section_markdown(text: str, key: str, facts: Facts) -> SectionContent:
         for item in items:
             desc, _, response = re.split(r"(应对[:：]|Response:\s*)", item, maxsplit=1) + ["", ""] \
                 if re.search(r"应对[:：]|Response:", item) else (item, "", "")
-            risks.append(Risk(description=desc.strip().rstrip("。.").strip(), response=response.strip(),
+            risks.append(Risk(description=desc.strip().rstrip("。.").strip(), response=response.strip() or None,
                               fact_ids=ids(item)))
         return RisksSection(paragraphs=paragraphs or [Paragraph(text="", fact_ids=[])], risks=risks,
                             questions=questions)

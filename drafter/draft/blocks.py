@@ -39,7 +39,13 @@ def risk_text(risk: Risk, lang: str) -> str:
     """One risk as a list item: description, owner, then the response."""
     label, end = ("Response: ", ". ") if lang == "en" else ("应对：", "。")
     owner = (f" ({risk.owner})" if lang == "en" else f"（{risk.owner}）") if risk.owner else ""
-    return f"{risk.description.strip().rstrip('。.')}{owner}{end}{label}{risk.response.strip()}"
+    response = (risk.response or "").strip() or missing_response(lang)
+    return f"{risk.description.strip().rstrip('。.')}{owner}{end}{label}{response}"
+
+
+def missing_response(lang: str) -> str:
+    """The placeholder for a risk whose facts give no response."""
+    return "[TO FILL: response and owner]" if lang == "en" else "【待补充：应对措施与负责人】"
 
 
 def section_blocks(content: SectionContent, lang: str) -> list[Block]:

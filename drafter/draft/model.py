@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
@@ -18,18 +19,65 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Paragraph(_Model):
+StatementKind = Literal["fact", "derived", "advice", "outlook", "placeholder"]
+DerivationOp = Literal["difference", "change", "percent_change", "ratio", "share", "gap"]
+
+
+class Derivation(_Model):
+    """How a derived figure was computed from figures of the cited facts, so a check can redo the arithmetic."""
+
+    op: DerivationOp = Field(description="difference/change (b − a), percent_change ((b − a) / a), ratio (a / b), "
+                                         "share (a / b as %), gap (target − current).")
+    inputs: list[str] = Field(description="The input figures exactly as the cited facts write them, in order.")
+    result: str = Field(description="The derived figure exactly as the statement writes it.")
+
+
+class Statement(_Model):
+    """One sentence of drafted prose and what licenses it (nothing is invented: every sentence has a kind)."""
+
+    text: str = Field(description="One sentence.")
+    kind: StatementKind = Field(
+        description="fact: says what its cited facts say (≥ 1 id); derived: a figure computed from cited facts, "
+                    "with its derivation; advice: what the company should or could do, worded as advice, never as "
+                    "done; outlook: a plan or next step a cited fact states (or a goal's own deadline); "
+                    "placeholder: 【待补充：…】/[TO FILL: …] with its question.")
+    fact_ids: FactIds
+    derivation: Derivation | None = Field(None, description="Required for derived statements.")
+    question: str | None = Field(None, description="For a placeholder: the question that fills it.")
+
+
+def join_sentences(texts: Sequence[str]) -> str:
+    """Sentences as one paragraph: no space after Chinese punctuation, one space after Latin."""
+    out = ""
+    for text in (t.strip() for t in texts):
+        if not text:
+            continue
+        out += text if not out or not out[-1].isascii() else " " + text
+    return out
+
+
+class _Cited(_Model):
+    """Text drafted as statements; `text` and `fact_ids` follow from them when they are given."""
+
+    text: str = Field("", description="The whole text; filled from the statements when they are given.")
+    fact_ids: FactIds
+    statements: list[Statement] = Field(
+        default_factory=list, description="The text sentence by sentence, each with its kind and fact ids.")
+
+    @model_validator(mode="after")
+    def _from_statements(self) -> _Cited:
+        if self.statements:
+            self.text = join_sentences([s.text for s in self.statements])
+            self.fact_ids = list(dict.fromkeys(i for s in self.statements for i in s.fact_ids))
+        return self
+
+
+class Paragraph(_Cited):
     """A prose paragraph and the facts it rests on."""
 
-    text: str = Field(description="One paragraph in the overview's language and register.")
-    fact_ids: FactIds
 
-
-class Bullet(_Model):
+class Bullet(_Cited):
     """A list item and the facts it rests on."""
-
-    text: str = Field(description="One short list item.")
-    fact_ids: FactIds
 
 
 class Goal(_Model):
@@ -47,10 +95,14 @@ class Goal(_Model):
 
 
 class Risk(_Model):
-    """A risk with the planned response."""
+    """A risk with the response its facts give, or none (the draft then asks for it)."""
 
     description: str = Field(description="The risk, from the facts.")
-    response: str = Field(description="How it is prevented or handled; no figures the facts lack.")
+    response: str | None = Field(
+        None, description="The response a cited fact gives; null when no fact gives one (never invent one). A "
+                          "suggestion of your own goes in response_kind=advice, worded as advice.")
+    response_kind: Literal["fact", "advice"] | None = Field(
+        None, description="fact: a cited fact states this response; advice: a suggestion, worded as advice.")
     owner: str | None = Field(None, description="Who handles it, when the facts say.")
     fact_ids: FactIds
 
@@ -84,12 +136,10 @@ class RisksSection(_Model):
     questions: list[str] = Field(default_factory=list, description="Questions for the user.")
 
 
-class Opening(_Model):
-    """The opening paragraph: what the overview covers, then its key point expanded."""
+class Opening(_Cited):
+    """The opening paragraph: who the company is, the period's main thread, and what the overview covers."""
 
     kind: Literal["opening"] = "opening"
-    text: str = Field(description="One paragraph naming the sections covered and expanding the key point.")
-    fact_ids: FactIds
 
 
 SectionContent = Annotated[ProseSection | GoalsSection | RisksSection, Field(discriminator="kind")]
