@@ -51,9 +51,18 @@ def test_system_prompt_states_the_claim_contract(lang: str) -> None:
     assert ("不得声称" in text) if lang == "zh" else ("Never assert a practice" in text)
 
 
-GENERIC_ASKS = ["说明风险识别", "会员体系、反馈收集", "从采购、生产", "定期复盘、收集建议",
-                "例会、信息共享、项目管理工具", "how risks are identified", "loyalty scheme, feedback", "procurement, production or service",
-                "说明目标为何要", "why goals must be"]
+GENERIC_ASKS = [
+    "说明风险识别",
+    "会员体系、反馈收集",
+    "从采购、生产",
+    "定期复盘、收集建议",
+    "例会、信息共享、项目管理工具",
+    "how risks are identified",
+    "loyalty scheme, feedback",
+    "procurement, production or service",
+    "说明目标为何要",
+    "why goals must be",
+]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
