@@ -8,6 +8,7 @@ from typing import Any
 
 from drafter.critic.coverage import check_facts_used, check_placeholders, check_sections
 from drafter.critic.document import PLACEHOLDER_RE, Document, GoalItem, from_overview
+from drafter.critic.claims import check_claims
 from drafter.critic.grounding import check_grounding
 from drafter.critic.registry import CheckContext, register, registered
 from drafter.critic.smart import SmartMarks, judge_goal, judge_typed_goal
@@ -128,6 +129,13 @@ def _repetition(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
 @register("placeholders")
 def _placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     return check_placeholders(doc)
+
+
+@register("claims")
+def _claims(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    if ctx.facts is None or ctx.source_texts is None:
+        return []
+    return check_claims(doc, ctx.facts, ctx.source_texts)
 
 
 def check_document(doc: Document, facts: Sequence[Fact] | None = None,

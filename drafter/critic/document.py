@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.draft.blocks import FAILED_RE, PLACEHOLDER_RE, Block, section_blocks, to_markdown
+from drafter.draft.blocks import FAILED_RE, PLACEHOLDER_RE, Block, opening_block, section_blocks, to_markdown
 from drafter.draft.model import Goal, GoalsSection, Overview, fact_ids_of
 from drafter.errors import InputError
 from drafter.facts.catalog import match_heading, spec
@@ -59,6 +59,7 @@ class Document:
     opening: str
     sections: list[DocSection]
     opening_fact_ids: set[str] | None = None
+    opening_block: Block | None = None  # drafter's own opening, typed
 
     def section(self, key: str) -> DocSection | None:
         """The first section mapped to `key`."""
@@ -93,7 +94,8 @@ def from_overview(overview: Overview) -> Document:
         sections.append(DocSection(s.key, s.title, to_markdown(blocks), goals, fact_ids_of(s.content), blocks))
     opening = overview.opening.text if overview.opening else ""
     ids = set(overview.opening.fact_ids) if overview.opening else set()
-    return Document(lang, overview.title, opening, sections, ids)
+    block = opening_block(overview.opening) if overview.opening else None
+    return Document(lang, overview.title, opening, sections, ids, block)
 
 
 def detect_language(text: str) -> str:
