@@ -121,22 +121,24 @@ def check_claims(doc: Document, facts: Sequence[Fact], source_texts: Sequence[st
     parts: list[tuple[str, list[Block], str]] = [
         ("opening", [doc.opening_block] if doc.opening_block else [], doc.opening)]
     parts += [(s.key or s.heading, s.blocks, s.text) for s in doc.sections]
+    own = any(s.blocks for s in doc.sections)  # drafter's own draft: unlabelled text in it is an error too
+    heuristic = "error" if own else "warning"  # on a hand-written overview the text rules advise
     for where, blocks, text in parts:
         if blocks:
             for block in blocks:
                 if block.statements:
                     out += _typed(block.statements, where, lang, known)
                 elif block.kind == "paragraph" or where != "goals":
-                    out += _unlabelled(block.text, where, lang, known, risks=where == "risks")
+                    out += _unlabelled(block.text, where, lang, known, where == "risks", heuristic)
         elif text:
-            out += _unlabelled(text, where, lang, known, risks=where == "risks")
+            out += _unlabelled(text, where, lang, known, where == "risks", heuristic)
     out += _smart_claims(doc, lang)
     return out
 
 
-def _finding(code: str, where: str, lang: str, evidence: str, **values: str) -> Finding:
-    return Finding(check="claims", code=code, severity="error", section=where, evidence=evidence[:200],
-                   message=message(code, lang, **values))
+def _finding(code: str, where: str, lang: str, evidence: str, severity: str = "error", **values: str) -> Finding:
+    return Finding(check="claims", code=code, severity=severity, section=where,
+                   evidence=evidence[:200], message=message(code, lang, **values))
 
 
 def _typed(statements: Sequence[Statement], where: str, lang: str, known: _Facts) -> list[Finding]:
@@ -180,7 +182,7 @@ def _in_any(figure: str, facts: Sequence[Fact]) -> bool:
     return bool(wanted) and all(is_supported(fig, pool) for fig in wanted)
 
 
-def _unlabelled(text: str, where: str, lang: str, known: _Facts, risks: bool) -> list[Finding]:
+def _unlabelled(text: str, where: str, lang: str, known: _Facts, risks: bool, severity: str) -> list[Finding]:
     """Sentences of text with no statements: assertions and risk responses must be backed by the facts."""
     w = words(lang)
     out = []
@@ -191,13 +193,13 @@ def _unlabelled(text: str, where: str, lang: str, known: _Facts, risks: bool) ->
         response = _response_part(bare, w) if risks else None
         if response is not None:
             if not _has(response, w.advice) and support(response, known.pool) < ASSERTION_SUPPORT:
-                out.append(_finding("claims.invented-response", where, lang, sentence))
+                out.append(_finding("claims.invented-response", where, lang, sentence, severity))
             continue
         if _has(bare, w.advice):
             continue
         asserted = known.novel(_has(bare, w.assertion)) and support(bare, known.pool) < ASSERTION_SUPPORT
         if asserted or (known.mentions_company(bare) and _novel_clause(bare, known.pool)):
-            out.append(_finding("claims.unsupported-assertion", where, lang, sentence))
+            out.append(_finding("claims.unsupported-assertion", where, lang, sentence, severity))
     return out
 
 
