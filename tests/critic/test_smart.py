@@ -192,3 +192,14 @@ def test_reasons_follow_language_and_false_marks() -> None:
     assert all(reason.isascii() for reason in en.reasons) and len(en.reasons) == 3
     assert judge_goal("2025年12月31日前会员复购率从28%提升到35%").reasons == ()
     assert "只有现状数值，缺少目标值" in judge_goal("复购率目前为28%，需要提升").reasons
+
+
+@pytest.mark.parametrize("goal, strategy, relevant", [
+    ("2025年12月31日前O2O订单占比从20%提升到30%", "发展O2O即时配送", True),
+    ("2025年12月31日前会员复购率从20%提升到30%", "发展O2O即时配送", False),
+    ("Raise B2B GMV to $5M by Q4", "Grow B2B sales", True),
+    ("Cut P2P transfer fees to 0.5% by June", "Grow B2B sales", False),
+])
+def test_relevance_keeps_mixed_tokens(goal: str, strategy: str, relevant: bool) -> None:
+    lang = "en" if goal.isascii() else "zh"
+    assert judge_goal(goal, lang, [strategy]).relevant is relevant
