@@ -141,7 +141,8 @@ def test_a_claim_that_every_goal_is_dated_above_undated_goals(facts: Facts) -> N
 
 @pytest.mark.parametrize("draft, facts_file, quotes", [
     ("coffee_offline_2026-12.md", "coffee.yaml",
-     ["这些做法使流程更加标准化，减少了人为差错", "通过多元化采购渠道、分批锁定采购价格", "各项目标均按照 SMART 原则拟定"]),
+     ["这些做法使流程更加标准化，减少了人为差错", "通过多元化采购渠道、分批锁定采购价格",
+      "各项目标均按照 SMART 原则拟定"]),
     ("logistics_en_offline_2026-12.md", "logistics_en.yaml", ["Streamlined processes are where efficiency is won"]),
 ])
 def test_the_former_offline_drafts_invented_claims_are_reported(draft: str, facts_file: str,
