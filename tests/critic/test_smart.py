@@ -30,10 +30,10 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     ("2025年每月新增会员5000人", "zh", True, True, True),
     ("尽快把差评率降到1%以下", "zh", True, True, False),
     ("线上销售额同比增长20%", "zh", True, True, False),
-    ("上线会员小程序", "zh", True, False, False),  # a single deliverable without a count
-    ("2025年9月底前上线新版会员小程序", "zh", True, False, True),
+    ("上线会员小程序", "zh", True, True, False),  # a verifiable go-live is measurable
+    ("2025年9月底前上线新版会员小程序", "zh", True, True, True),  # a verifiable go-live is measurable
     ("三个月内完成仓库布局调整", "zh", True, False, True),  # 三个月 is the period, not a target
-    ("升级到CRM 3.0版本", "zh", True, False, False),
+    ("升级到CRM 3.0版本", "zh", True, True, False),  # a verifiable upgrade is measurable
     ("推动ISO 9001质量体系认证", "zh", True, False, False),
     ("由3人小组负责优化配送路线", "zh", True, False, False),
     ("提升外卖订单的准时率", "zh", True, False, False),
@@ -57,9 +57,9 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     ("Reach a staffing ratio of 1:8 across stores", "en", True, True, False),
     ("Halve the number of failed deliveries", "en", True, True, False),
     ("Maintain 99.9% uptime", "en", True, True, False),
-    ("Launch the loyalty app within 90 days", "en", True, False, True),
-    ("Roll out the new ticketing system by March 31", "en", True, False, True),
-    ("Achieve SOC 2 Type II compliance by Q2 2026", "en", True, False, True),
+    ("Launch the loyalty app within 90 days", "en", True, True, True),  # a verifiable go-live or certification is measurable
+    ("Roll out the new ticketing system by March 31", "en", True, True, True),  # a verifiable go-live or certification is measurable
+    ("Achieve SOC 2 Type II compliance by Q2 2026", "en", True, True, True),  # a verifiable go-live or certification is measurable
     ("A team of 4 will own the pricing page redesign", "en", True, False, False),
     ("Churn is 4.2% at the moment and needs to come down", "en", True, False, False),
     ("Improve customer satisfaction significantly", "en", False, False, False),
