@@ -9,6 +9,7 @@ from drafter.draft.blocks import PLACEHOLDER_RE
 from drafter.draft.model import Goal
 from drafter.messages import message
 from drafter.text.figures import extract_figures, normalize_with_offsets
+from drafter.text.goal_slots import parse_goal
 from drafter.text.goals import (
     _QUANTITY_KINDS,
     _SPECIAL_TARGET,
@@ -20,7 +21,6 @@ from drafter.text.goals import (
     find_time_expressions,
     has_quantified_target,
 )
-from drafter.text.goal_slots import parse_goal
 from drafter.text.time_expressions import find_time_spans
 
 __all__ = ["SmartMarks", "find_time_expressions", "has_quantified_target", "judge_goal", "judge_typed_goal"]
