@@ -79,7 +79,8 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     deliverable = f"{verb.group()}…{obj.group()}" if verb and obj else None
     avoidance = bool(p.avoidance.search(norm))
     fraction = bool(p.fraction.search(norm))
-    comparator = bool(p.comparator.search(norm)) and (bool(figures) or bool(re.search(r"[零一二两三四五六七八九十]", norm)))
+    numeral = bool(re.search(r"[零一二两三四五六七八九十]", norm))
+    comparator = bool(p.comparator.search(norm)) and (bool(figures) or numeral)
     # "Replace 5,000 meters", "Run six late-night openings": an English aim stated as a verb and a quantity.
     quantities = [f for f in figures if f.kind not in ("duration", "date")
                   and not re.search(r"(?i)\bfrom\b[^,.;]*$", text[:f.start])]

@@ -57,9 +57,9 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     ("Reach a staffing ratio of 1:8 across stores", "en", True, True, False),
     ("Halve the number of failed deliveries", "en", True, True, False),
     ("Maintain 99.9% uptime", "en", True, True, False),
-    ("Launch the loyalty app within 90 days", "en", True, True, True),  # a verifiable go-live or certification is measurable
-    ("Roll out the new ticketing system by March 31", "en", True, True, True),  # a verifiable go-live or certification is measurable
-    ("Achieve SOC 2 Type II compliance by Q2 2026", "en", True, True, True),  # a verifiable go-live or certification is measurable
+    ("Launch the loyalty app within 90 days", "en", True, True, True),  # a go-live is measurable
+    ("Roll out the new ticketing system by March 31", "en", True, True, True),  # a go-live is measurable
+    ("Achieve SOC 2 Type II compliance by Q2 2026", "en", True, True, True),  # a go-live is measurable
     ("A team of 4 will own the pricing page redesign", "en", True, False, False),
     ("Churn is 4.2% at the moment and needs to come down", "en", True, False, False),
     ("Improve customer satisfaction significantly", "en", False, False, False),
