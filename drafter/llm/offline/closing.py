@@ -1,0 +1,188 @@
+"""The opening (who the company is, the period's thread, what the overview covers) and 总结与展望 (what was achieved,
+what is still open, what comes next with its dates) — both from the facts, nothing of the drafter's own."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from drafter.facts.catalog import OPENING, spec
+from drafter.llm.offline import english
+from drafter.llm.offline.common import Ctx, Payload, Stmt, clean, fact, outlook, paragraph, placeholder
+from drafter.llm.offline.goals import GoalView, goal_views
+from drafter.text.fact_kinds import from_to, is_improvement, is_plan, is_problem, is_result, outside_period, \
+    split_response
+
+_ENTITY = re.compile(r"(?:医院|银行|支行|分行|学校|机构|公司|集团|合作社|协会|中心|诊所|酒店|门店|企业)$")
+
+
+def _titles(ctx: Ctx, keys: list[str]) -> str:
+    titles = [spec(k).title(ctx.lang) for k in keys if k not in ("goals", "summary")]
+    if ctx.lang == "en":
+        titles = [english.lower_first(t) for t in titles]
+    return ctx.join(titles)
+
+
+def _strategy_text(ctx: Ctx) -> str:
+    if ctx.lang == "en":
+        items = [english.lower_first(clean(s["text"])) for s in ctx.strategy]
+        return ctx.join([f"to {i}" if not i.startswith("to ") else i for i in items])
+    return ctx.join([ctx.quote(s["text"]) for s in ctx.strategy])
+
+
+def opening(ctx: Ctx) -> dict[str, Any]:
+    """Profile facts, then the strategy and goals, then what the overview covers."""
+    o = ctx.bank["opening"]
+    profile = ctx.in_section(OPENING)
+    statements: list[Stmt] = []
+    company, industry = ctx.company, ctx.industry
+    if ctx.lang == "en":
+        clauses = [english.profile_clause(clean(f["text"]), company) for f in profile]
+        if clauses:
+            first = clauses[0]
+            if industry and first.startswith(company + " "):
+                who = o["who_industry"].format(company=company, article=english.article(english.lower_first(industry)),
+                                               industry=english.lower_first(industry))
+                first = who + first[len(company):]
+            statements.append(fact(ctx.sentence(first), [profile[0]["id"]]))
+            statements += [fact(ctx.sentence(c), [f["id"]]) for c, f in zip(clauses[1:], profile[1:], strict=True)]
+    elif profile:
+        body = ctx.bank["item_sep"].join(clean(f["text"]) for f in profile)
+        if industry:
+            suffix = "" if _ENTITY.search(industry) else o["entity_suffix"]
+            who = o["who_industry"].format(company=company, industry=industry, suffix=suffix) + "，"
+        else:
+            who = o["who"].format(company=company)
+        statements.append(fact(ctx.sentence(who + body), [f["id"] for f in profile]))
+    views = goal_views(ctx)
+    keys = [s["key"] for s in ctx.payload.get("sections") or []]
+    statements += _thread(ctx, views, keys)
+    return {"kind": "opening", **paragraph(statements, ctx.lang)}
+
+
+def _count(ctx: Ctx, n: int) -> str:
+    return str(ctx.bank["opening"]["count"].get(n, "")) if ctx.lang == "zh" else ""
+
+
+def _thread(ctx: Ctx, views: list[GoalView], keys: list[str]) -> list[Stmt]:
+    o = ctx.bank["opening"]
+    metrics = ctx.join(list(dict.fromkeys(v.shown(ctx.lang) for v in views)))
+    lead = ctx.lead
+    possessive = english.possessive(ctx.company) if ctx.lang == "en" else ""
+    ids = [s["id"] for s in ctx.strategy] + [i for v in views for i in v.ids]
+    n = len(dict.fromkeys(v.metric for v in views))
+    if ctx.strategy and views:
+        thread = o["thread_both"].format(lead=lead, strategy=_strategy_text(ctx), metrics=metrics,
+                                         count=_count(ctx, n), possessive=possessive)
+    elif ctx.strategy:
+        thread = o["thread_strategy"].format(lead=lead, strategy=_strategy_text(ctx), possessive=possessive)
+    elif views:
+        thread = o["thread_goals"].format(lead=lead, metrics=metrics, count=_count(ctx, n), possessive=possessive)
+    else:
+        thread = ""
+    titles = _titles(ctx, keys)
+    out = [fact(ctx.sentence(thread), [s["id"] for s in ctx.strategy])] if thread else []
+    section_ids = [f["id"] for f in ctx.facts if f.get("section") in keys and f.get("section") != "summary"]
+    if views:
+        out.append(fact(ctx.sentence(o["covers_goals"].format(metrics=metrics, titles=titles, count=_count(ctx, n))),
+                        [i for v in views for i in v.ids]))
+    elif titles:
+        out.append(fact(ctx.sentence(o["covers"].format(titles=titles)), section_ids))
+    return out
+
+
+# --- summary ------------------------------------------------------------------------------------------------------
+
+def _results(ctx: Ctx, goal_ids: set[str]) -> list[Payload]:
+    """Facts stated as achieved and moving the right way, inside the period (the best few)."""
+    found: list[tuple[int, int, Payload]] = []
+    for n, f in enumerate(ctx.facts):
+        text = f["text"]
+        if f["id"] in goal_ids or f.get("source") in ("strategy", "goals") or f.get("section") == "risks":
+            continue
+        if is_problem(text) or is_plan(text) or outside_period(text, ctx.span) or not re.search(r"\d", text):
+            continue
+        if is_improvement(text):
+            found.append((0 if from_to(text) else 1, n, f))
+        elif is_result(text) and re.search(r"增长|提升|新增|上线|建成|达到|覆盖|(?i:\bup\b|reached|launched)", text):
+            found.append((2, n, f))
+    return [f for _, _, f in sorted(found, key=lambda x: (x[0], x[1]))[:4]]
+
+
+def _open_items(ctx: Ctx, views: list[GoalView], digests: list[Payload]) -> list[str]:
+    g, s = ctx.bank["goals"], ctx.bank["summary"]
+    items = []
+    if not views and any(d.get("key") == "goals" for d in digests):
+        items.append(s["goals_item"])
+    for view in views:
+        items += [g["missing"][name].format(metric=view.shown(ctx.lang)) for name in view.missing]
+    for d in digests:
+        key = d.get("key")
+        if key in ("goals", "summary") or d.get("fact_ids"):
+            continue
+        items.append(s["section_item"].format(title=english.lower_first(d["title"]) if ctx.lang == "en"
+                                               else d["title"]))
+    for f in ctx.in_section("risks"):
+        if split_response(clean(f["text"]))[1] is None:
+            items.append(ctx.t("risks.open_item", risk=clean(f["text"])))
+    return items
+
+
+def _next(ctx: Ctx, views: list[GoalView]) -> list[Stmt]:
+    s = ctx.bank["summary"]
+    by_deadline: dict[str, list[GoalView]] = {}
+    for view in views:
+        if view.deadline and view.target:
+            by_deadline.setdefault(view.deadline, []).append(view)
+    out = []
+    for deadline, group in by_deadline.items():
+        parts = []
+        for v in group:
+            key = "next_goal_change" if v.target_is_change else "next_goal_up" if v.direction > 0 else \
+                "next_goal_down" if v.direction < 0 else "next_goal_reach"
+            if v.baseline and key in ("next_goal_up", "next_goal_down"):
+                key = key.replace("next_goal_", "next_goal_from_")
+            parts.append(s[key].format(metric=v.shown(ctx.lang), target=v.target, baseline=v.baseline))
+        text = s["next"].format(deadline=deadline, goals=ctx.bank["clause_sep"].join(parts) if ctx.lang == "zh"
+                                else ctx.join(parts))
+        out.append(outlook(ctx.sentence(text), [i for v in group for i in v.ids]))
+    for f in ctx.facts:
+        if is_plan(f["text"]) and f.get("source") != "strategy" and f.get("section") != "risks":
+            body = clean(f["text"]) if ctx.lang == "zh" else english.lower_first(english.clause(clean(f["text"]),
+                                                                                                ctx.company))
+            out.append(outlook(ctx.sentence(s["plan"].format(fact=body)), [f["id"]]))
+    return out
+
+
+def summary(ctx: Ctx) -> dict[str, Any]:
+    """What was achieved (facts), what is still open (the placeholders by name), the goals with their deadlines."""
+    s = ctx.bank["summary"]
+    views = goal_views(ctx)
+    goal_ids = {i for v in views for i in v.ids}
+    digests = list(ctx.payload.get("section_digests") or [])
+    paragraphs = []
+    results = _results(ctx, goal_ids)
+    if results:
+        statements = []
+        if ctx.lang == "zh":
+            body = ctx.bank["item_sep"].join(clean(f["text"]) for f in results)
+            statements.append(fact(ctx.sentence(s["results"].format(lead=ctx.lead, company=ctx.company,
+                                                                    results=body)), [f["id"] for f in results]))
+        else:
+            clauses = [english.clause(clean(f["text"]), ctx.company) for f in results]
+            for n in range(0, len(clauses), 2):
+                pair = clauses[n:n + 2]
+                text = pair[0] if len(pair) == 1 else f"{pair[0]}, and {english.lower_first(pair[1])}"
+                if n == 0:
+                    text = f"{ctx.lead}, {english.lower_first(text)}"
+                statements.append(fact(ctx.sentence(text), [f["id"] for f in results[n:n + 2]]))
+        paragraphs.append(paragraph(statements, ctx.lang))
+    items = _open_items(ctx, views, digests)
+    if items:
+        listed = ctx.bank["list_sep"].join(items)
+        text = ctx.sentence(s["open"].format(placeholder=ctx.placeholder(listed)))
+        paragraphs.append(paragraph([placeholder(text, s["open_question"].format(items=listed))], ctx.lang))
+    ahead = _next(ctx, views)
+    if ahead:
+        paragraphs.append(paragraph(ahead, ctx.lang))
+    return {"kind": "prose", "paragraphs": paragraphs, "bullets": [], "questions": []}

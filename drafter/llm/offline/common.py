@@ -1,0 +1,200 @@
+"""What every part of the offline drafter shares: the phrase bank, the facts of the run, and statement builders.
+
+Every sentence the offline drafter writes is a statement with a kind (fact, derived, advice, outlook, placeholder)
+and the ids of the facts it rests on; the builders here are the only way sentences are made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from drafter.llm.offline import english
+from drafter.text.fact_kinds import Period, has_time, parse_period
+
+Payload = dict[str, Any]
+Stmt = dict[str, Any]
+
+_TRAILING = "。；;，,.！!　 "
+
+
+@cache
+def phrases(lang: str) -> dict[str, Any]:
+    """The phrase bank for `lang`."""
+    text = (resources.files("drafter") / "phrases" / f"{'en' if lang == 'en' else 'zh'}.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def clean(text: str) -> str:
+    """A fact's text without trailing punctuation."""
+    return text.strip().rstrip(_TRAILING)
+
+
+def pick(options: list[str], *seed: str) -> str:
+    """A deterministic choice among variants (the same facts always give the same draft)."""
+    if not options:
+        return ""
+    digest = hashlib.sha256("|".join(seed).encode()).digest()
+    return options[digest[0] % len(options)]
+
+
+@dataclass
+class Ctx:
+    """One request: its language and company, the facts of the whole run, and the facts of this task."""
+
+    payload: Payload
+    all_facts: list[Payload] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        """zh or en."""
+        return "en" if self.payload.get("language") == "en" else "zh"
+
+    @property
+    def company(self) -> str:
+        """The company name."""
+        return str(self.payload.get("company") or "")
+
+    @property
+    def period(self) -> str:
+        """The period as the facts file writes it."""
+        return str(self.payload.get("period") or "")
+
+    @property
+    def industry(self) -> str:
+        """The industry, when given."""
+        return str(self.payload.get("industry") or "")
+
+    @cached_property
+    def span(self) -> Period:
+        """The period parsed: year and months."""
+        return parse_period(self.period)
+
+    @property
+    def bank(self) -> dict[str, Any]:
+        """The phrase bank."""
+        return phrases(self.lang)
+
+    @property
+    def task_facts(self) -> list[Payload]:
+        """The facts routed to this task's section."""
+        return list(self.payload.get("facts") or [])
+
+    @cached_property
+    def facts(self) -> list[Payload]:
+        """Every fact of the run (the task's own facts when the run's are not known)."""
+        if self.all_facts:
+            return self.all_facts
+        seen = {f["id"] for f in self.task_facts}
+        return self.task_facts + [s | {"source": "strategy", "section": "summary"}
+                                  for s in self.payload.get("strategy") or [] if s["id"] not in seen]
+
+    @cached_property
+    def strategy(self) -> list[Payload]:
+        """The strategy facts."""
+        return [f for f in self.facts if f.get("source") == "strategy"] or list(self.payload.get("strategy") or [])
+
+    def in_section(self, key: str) -> list[Payload]:
+        """The run's facts routed to `key`."""
+        return [f for f in self.facts if f.get("section") == key]
+
+    def t(self, path: str, **values: Any) -> str:
+        """A template of the bank, filled."""
+        node: Any = self.bank
+        for part in path.split("."):
+            node = node[part]
+        return str(node).format(**values)
+
+    def placeholder(self, what: str) -> str:
+        """【待补充：…】 / [TO FILL: …]."""
+        return self.t("placeholder", what=what)
+
+    def quote(self, text: str) -> str:
+        """“…” around a quoted fact (zh) or "…" (en)."""
+        return self.t("quote", text=clean(text))
+
+    def join(self, items: list[str], sep: str = "list_sep", plain: bool = False) -> str:
+        """a、b和c  /  a, b and c (plain: a、b、c in Chinese, for lists inside a sentence that has its own 和)."""
+        items = [i for i in items if i]
+        if len(items) < 2:
+            return "".join(items)
+        glue = self.bank[sep]
+        if plain and self.lang == "zh":
+            return glue.join(items)
+        last = f" {self.bank['and']} " if self.lang == "en" else self.bank["and"]
+        if self.lang == "en" and len(items) > 2:
+            last = f", {self.bank['and']} "
+        return glue.join(items[:-1]) + last + items[-1]
+
+    @property
+    def lead(self) -> str:
+        """本季度 / 上半年 / 本年度 … ; In Q3 2025."""
+        unit = self.span.unit
+        if unit == "half":
+            unit = "half_1" if self.span.months == (1, 6) else "half_2"
+        return self.t(f"period_lead.{unit}", period=self.period)
+
+    def sentence(self, text: str) -> str:
+        """One sentence: the right end mark, and an upper-case start in English."""
+        text = text.strip()
+        if self.lang == "en":
+            text = english.upper_first(text.rstrip(" ;,"))
+            return text if text.endswith((".", "!", "?")) else text + "."
+        text = text.rstrip("，；,; ")
+        return text if text.endswith(("。", "！", "？")) else text + "。"
+
+    def fact_sentence(self, fact: Payload, lead: bool = False) -> str:
+        """A fact written as a sentence of the draft, in its own words (with the period's lead when it has no time)."""
+        text = clean(fact["text"])
+        if self.lang == "en":
+            return self.sentence(english.clause(text, self.company))
+        if lead and not has_time(text):
+            text = self.lead + text
+        return self.sentence(text)
+
+
+# --- statement builders -------------------------------------------------------------------------------------------
+
+def fact(text: str, ids: list[str]) -> Stmt:
+    """A sentence that says what its cited facts say."""
+    return {"text": text, "kind": "fact", "fact_ids": list(dict.fromkeys(ids))}
+
+
+def derived(text: str, ids: list[str], op: str, inputs: list[str], result: str) -> Stmt:
+    """A sentence with a figure computed from its cited facts, and how it was computed."""
+    return {"text": text, "kind": "derived", "fact_ids": list(dict.fromkeys(ids)),
+            "derivation": {"op": op, "inputs": inputs, "result": result}}
+
+
+def advice(text: str, ids: list[str]) -> Stmt:
+    """What the company should or could do, worded as advice."""
+    return {"text": text, "kind": "advice", "fact_ids": list(dict.fromkeys(ids))}
+
+
+def outlook(text: str, ids: list[str]) -> Stmt:
+    """A plan or next step a cited fact states (or a goal's own deadline)."""
+    return {"text": text, "kind": "outlook", "fact_ids": list(dict.fromkeys(ids))}
+
+
+def placeholder(text: str, question: str) -> Stmt:
+    """A 【待补充：…】 sentence and the question that fills it."""
+    return {"text": text, "kind": "placeholder", "fact_ids": [], "question": question}
+
+
+def paragraph(statements: list[Stmt], lang: str) -> Payload:
+    """A paragraph made of statements (its text and fact ids follow from them)."""
+    from drafter.draft.model import join_sentences
+
+    return {"text": join_sentences([s["text"] for s in statements]), "statements": statements,
+            "fact_ids": list(dict.fromkeys(i for s in statements for i in s["fact_ids"]))}
+
+
+def empty_paragraph() -> Payload:
+    """An empty lead paragraph (the renderer skips it, so a list comes first)."""
+    return {"text": "", "fact_ids": [], "statements": []}
