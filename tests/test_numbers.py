@@ -213,3 +213,38 @@ def test_cn2an_is_imported_lazily() -> None:
     code = "import sys, drafter.text.figures, drafter.text.time_expressions; print('cn2an' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kind", "value", "unit"),
+    [
+        ("up 5 pts", "5 pts", "percent", 5, "pp"),
+        ("up 5 percent points", "5 percent points", "percent", 5, "pp"),
+        ("提升十五个百分点", "十五个百分点", "percent", 15, "pp"),
+        ("占比百分之二十", "百分之二十", "percent", 20, "%"),
+        ("up 55 per cent", "55 per cent", "percent", 55, "%"),
+        ("营收是去年的1.5x", "1.5x", "number", 1.5, "倍"),
+        ("revenue is 1.5 times last year's", "1.5 times", "number", 1.5, "倍"),
+    ],
+)
+def test_points_and_times_units(text: str, surface: str, kind: str, value: float, unit: str) -> None:
+    fig = _one(text)
+    assert (fig.text, fig.kind, fig.unit) == (surface, kind, unit)
+    assert fig.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(("a", "b"), [("55%", "55个百分点"), ("百分之十五", "十五个百分点"), ("5 pp", "5 per cent"),
+                                      ("三成", "30个百分点")])
+def test_strict_match_tells_percent_from_points(a: str, b: str) -> None:
+    assert figures_match(_one(a), _one(b), strict=True) is False
+    assert figures_match(_one(b), _one(a), strict=True) is False
+    assert figures_match(_one(a), _one(b)) is True  # the lenient default is unchanged
+
+
+def test_is_supported_keeps_percent_and_points_apart() -> None:
+    assert not is_supported(_one("提升了55个百分点"), extract_figures("外卖订单占比55%"))
+    assert not is_supported(_one("同比增长十五个百分点"), extract_figures("同比增长15%"))
+    assert not is_supported(_one("毛利率提升5%"), extract_figures("毛利率提升5个百分点"))
+    assert is_supported(_one("提升了55个百分点"), extract_figures("外卖订单占比55%"), strict=False)
+    assert is_supported(_one("占比百分之五十五"), extract_figures("外卖订单占比55%"))
+    assert is_supported(_one("毛利率10%"), extract_figures("毛利率目标10-15%"))  # a bare 10 matches any unit

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from drafter.critic.claims import check_claims
 from drafter.critic.coverage import check_facts_used, check_placeholders, check_sections
 from drafter.critic.document import PLACEHOLDER_RE, Document, GoalItem, from_overview
 from drafter.critic.grounding import check_grounding
@@ -128,6 +129,13 @@ def _repetition(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
 @register("placeholders")
 def _placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     return check_placeholders(doc)
+
+
+@register("claims")
+def _claims(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    if ctx.facts is None or ctx.source_texts is None:
+        return []
+    return check_claims(doc, ctx.facts, ctx.source_texts)
 
 
 def check_document(doc: Document, facts: Sequence[Fact] | None = None,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from drafter.draft.model import GoalsSection, ProseSection, Risk, RisksSection, SectionContent
+from drafter.draft.model import GoalsSection, Opening, ProseSection, Risk, RisksSection, SectionContent, Statement
 from drafter.facts.catalog import numbered_title
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ class Block:
     kind: BlockKind
     text: str
     fact_ids: tuple[str, ...] = ()
+    statements: tuple[Statement, ...] = ()  # the text sentence by sentence with kinds; empty for unlabelled text
 
 
 def failed_notice(lang: str) -> str:
@@ -48,19 +49,37 @@ def missing_response(lang: str) -> str:
     return "[TO FILL: response and owner]" if lang == "en" else "【待补充：应对措施与负责人】"
 
 
+def risk_statements(risk: Risk, lang: str) -> tuple[Statement, ...]:
+    """A risk as statements: its description (a fact) and its response (a fact, advice, or a placeholder)."""
+    ids = list(risk.fact_ids)
+    description = Statement(text=risk.description, kind="fact", fact_ids=ids)
+    if risk.response is None:
+        return description, Statement(text=missing_response(lang), kind="placeholder", fact_ids=[])
+    if risk.response_kind is None:  # a response of unknown standing: read as text
+        return ()
+    return description, Statement(text=risk.response, kind=risk.response_kind,
+                                  fact_ids=ids if risk.response_kind == "fact" else [])
+
+
 def section_blocks(content: SectionContent, lang: str) -> list[Block]:
     """The blocks of one section body: lead paragraph, its goals or risks, the other paragraphs, then bullets."""
-    paragraphs = [Block("paragraph", p.text.strip(), tuple(p.fact_ids)) if p.text.strip() else None
-                  for p in content.paragraphs]
+    paragraphs = [Block("paragraph", p.text.strip(), tuple(p.fact_ids), tuple(p.statements)) if p.text.strip()
+                  else None for p in content.paragraphs]
     out = [b for b in paragraphs[:1] if b is not None]
     if isinstance(content, GoalsSection):
         out += [Block("bullet", g.statement.strip(), tuple(g.fact_ids)) for g in content.goals]
     elif isinstance(content, RisksSection):
-        out += [Block("bullet", risk_text(r, lang), tuple(r.fact_ids)) for r in content.risks]
+        out += [Block("bullet", risk_text(r, lang), tuple(r.fact_ids), risk_statements(r, lang))
+                for r in content.risks]
     out += [b for b in paragraphs[1:] if b is not None]
     if isinstance(content, ProseSection):
-        out += [Block("bullet", b.text.strip(), tuple(b.fact_ids)) for b in content.bullets]
+        out += [Block("bullet", b.text.strip(), tuple(b.fact_ids), tuple(b.statements)) for b in content.bullets]
     return out
+
+
+def opening_block(opening: Opening) -> Block:
+    """The opening paragraph as a block."""
+    return Block("paragraph", opening.text.strip(), tuple(opening.fact_ids), tuple(opening.statements))
 
 
 def overview_blocks(overview: Overview) -> list[Block]:
@@ -68,7 +87,7 @@ def overview_blocks(overview: Overview) -> list[Block]:
     lang = overview.language
     out = [Block("title", overview.title)]
     if overview.opening is not None and overview.opening.text.strip():
-        out.append(Block("paragraph", overview.opening.text.strip(), tuple(overview.opening.fact_ids)))
+        out.append(opening_block(overview.opening))
     for i, section in enumerate(overview.sections):
         out.append(Block("heading", numbered_title(i, section.key, lang)))
         if section.content is None:

@@ -88,7 +88,7 @@ CATALOG: tuple[SectionSpec, ...] = (
         "improvement", "持续改进与创新", "Continuous improvement", True, "prose",
         ("改进", "优化", "创新", "试点", "复盘", "迭代", "新品",
          "improve", "pilot", "innovation", "retrospective", "iterate"),
-        ("改进", "创新", "持续改进", "持续改进与创新", "优化策略", "improvement", "continuous improvement",
+        ("改进", "创新", "持续改进", "持续优化", "持续改进与创新", "优化策略", "improvement", "continuous improvement",
          "innovation"),
     ),
     SectionSpec(

@@ -125,11 +125,11 @@ _EN_MULT_RE = re.compile(r"(?:\s*(k|K|mn|MM|bn)|(M|B|m|b)|\s+(thousand|million|b
 _APPROX = re.compile(r"[多余]|\+")
 _SUFFIXES: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"%"), "percent", "%"),
+    (re.compile(r"\s*(?:percent(?:age)?[- ]points?|pp|ppts?|pts)\b", re.I), "percent", "pp"),
     (re.compile(r"\s*(?:percent|per\s+cent|pct)\b", re.I), "percent", "%"),
-    (re.compile(r"\s*(?:percentage[- ]points?|pp|ppts?)\b", re.I), "percent", "pp"),
     (re.compile(r"个?百分点|个点(?![\u4e00-\u9fff])"), "percent", "pp"),
     (re.compile(r"成(?![本功员立为果长熟交绩效不型])"), "percent", "成"),
-    (re.compile(r"倍|x(?![A-Za-z])"), "number", "倍"),
+    (re.compile(r"倍|x(?![A-Za-z0-9])|\s+times\b", re.I), "number", "倍"),
     (re.compile(r"元|块钱|块|人民币|\s*(?:yuan|RMB|CNY)\b"), "amount", "元"),
     (re.compile(r"美元|\s*(?:USD|dollars?)\b"), "amount", "usd"),
     (re.compile(r"欧元|\s*(?:EUR|euros?)\b"), "amount", "eur"),
@@ -273,7 +273,8 @@ class _Extractor:
                 lower = word.lower()
                 unit = _EN_COUNT.get(lower) or _EN_DURATION.get(lower) or _UNIT_ALIASES.get(word, word)
             break
-        if kind == "number" and not prefix_unit and not words and _ascii_letter(s[number_end:number_end + 1]):
+        if (kind == "number" and unit == "" and not prefix_unit and not words
+                and _ascii_letter(s[number_end:number_end + 1])):
             self.claim(begin, _alnum_end(s, number_end))  # identifier such as 5G, 4S
             return
         small = value in (1.0, 2.0, 3.0, 4.0, 5.0) and mult == 1.0 and not has_decimal
@@ -332,18 +333,24 @@ def extract_figures(text: str) -> list[Figure]:
     return _Extractor(text).run()
 
 
-def _units_compatible(a: str, b: str) -> bool:
+def _units_compatible(a: str, b: str, strict: bool) -> bool:
     if a == b or a in _WILDCARD_UNITS or b in _WILDCARD_UNITS:
         return True
-    return a in _PERCENT_UNITS and b in _PERCENT_UNITS
+    return not strict and a in _PERCENT_UNITS and b in _PERCENT_UNITS
 
 
 def _close(x: float, y: float) -> bool:
     return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
 
 
-def figures_match(a: Figure, b: Figure) -> bool:
-    """True when two figures denote the same quantity or compatible dates."""
+def figures_match(a: Figure, b: Figure, *, strict: bool = False) -> bool:
+    """True when two figures denote the same quantity or compatible dates.
+
+    With `strict`, % and 个百分点 (percentage points) are different units: 55% does not match 55个百分点 (a bare
+    number still matches either, as it matches any unit: "10-15%" reads its 10 as bare). Without it (the
+    default, kept for callers that only ask whether a number appears at all) a percent matches a
+    percentage-point figure of the same value.
+    """
     a_date, b_date = a.kind in _DATE_KINDS, b.kind in _DATE_KINDS
     if a_date and b_date:
         return a.date is not None and b.date is not None and dates_match(a.kind, a.date, b.kind, b.date)
@@ -356,9 +363,9 @@ def figures_match(a: Figure, b: Figure) -> bool:
         return False
     if (a.kind == "ratio") != (b.kind == "ratio"):
         return False
-    return _close(a.value, b.value) and _units_compatible(a.unit, b.unit)
+    return _close(a.value, b.value) and _units_compatible(a.unit, b.unit, strict)
 
 
-def is_supported(fig: Figure, pool: Sequence[Figure]) -> bool:
-    """True when some figure in pool matches fig."""
-    return any(figures_match(fig, other) for other in pool)
+def is_supported(fig: Figure, pool: Sequence[Figure], *, strict: bool = True) -> bool:
+    """True when some figure in pool matches fig; by default strictly, so a % never supports 个百分点 or back."""
+    return any(figures_match(fig, other, strict=strict) for other in pool)
