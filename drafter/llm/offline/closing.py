@@ -6,21 +6,61 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drafter.facts.catalog import OPENING, spec
+from drafter.facts.catalog import OPENING
 from drafter.llm.offline import english
 from drafter.llm.offline.common import Ctx, Payload, Stmt, clean, fact, outlook, paragraph, placeholder
 from drafter.llm.offline.goals import GoalView, goal_views
-from drafter.text.fact_kinds import from_to, is_improvement, is_plan, is_problem, is_result, outside_period, \
-    split_response
+from drafter.text.fact_kinds import (
+    from_to,
+    is_improvement,
+    is_plan,
+    is_problem,
+    is_result,
+    outside_period,
+    split_response,
+)
+from drafter.text.figures import extract_figures
 
 _ENTITY = re.compile(r"(?:医院|银行|支行|分行|学校|机构|公司|集团|合作社|协会|中心|诊所|酒店|门店|企业)$")
 
 
-def _titles(ctx: Ctx, keys: list[str]) -> str:
-    titles = [spec(k).title(ctx.lang) for k in keys if k not in ("goals", "summary")]
-    if ctx.lang == "en":
-        titles = [english.lower_first(t) for t in titles]
-    return ctx.join(titles)
+_ZH_VERB_START = re.compile(r"^(?:本季度|本年度|本期|全年|上半年|下半年|第[一二三四]季度|20\d\d年\d{1,2}月)?"
+                            r"(?:试点|上线|推行|新增|建成|开设|组建|开放|推出|实行|受理|完成|收到|安装|部署|开通|租用|举办|召开)了?")
+_ZH_STOP = re.compile(r"由|从|改为|达到|提升|提高|降|增长|增加|上涨|参加|上线|试点|实行|执行|实施|与|[，,；;（(]|\d|为|将|于|每周|每日|每月|"
+                      r"全部|统一|覆盖|发生|收到|完成|配备|挂钩|占")
+_ZH_TIME = re.compile(r"^(?:本季度|本年度|本期|全年|上半年|下半年|第[一二三四]季度末?|20\d\d年\d{1,2}月)")
+_EN_STOP = re.compile(r"(?i)\s+(?:of|was|were|is|are|now|moved|reached|covers|averaged|tied|between|with|on|for|in|at"
+                      r"|across|failed|flagged|released|installed|piloted|cut|set|booked|delivered|marketed|start)\b")
+
+
+def topic(text: str, lang: str) -> str | None:
+    """What a fact is about, in its own words ("试点燕麦奶低糖系列，覆盖12家门店" → 燕麦奶低糖系列)."""
+    text = clean(text)
+    if lang == "en":
+        head = _EN_STOP.split(text, maxsplit=1)[0].strip()
+        if head[:1].isdigit() or len(head) < 3:
+            return None
+        return english.lower_first(head)
+    m = _ZH_VERB_START.match(text)
+    body = text[m.end():] if m and m.end() else _ZH_TIME.sub("", text)
+    head = _ZH_STOP.split(body, maxsplit=1)[0].strip()
+    return head if 2 <= len(head) <= 14 else None
+
+
+def _topics(ctx: Ctx, keys: list[str]) -> tuple[str, list[str]]:
+    """One topic per section in document order, from the section's first fact that names one."""
+    names, ids = [], []
+    for key in keys:
+        if key in ("goals", "summary"):
+            continue
+        taken = 0
+        for f in ctx.in_section(key):
+            name = topic(f["text"], ctx.lang)
+            if name and name not in names and "、" not in name and taken < 2:
+                names.append(name)
+                ids.append(f["id"])
+                taken += 1
+    return ctx.join(names), ids
 
 
 def _strategy_text(ctx: Ctx) -> str:
@@ -35,12 +75,12 @@ def opening(ctx: Ctx) -> dict[str, Any]:
     o = ctx.bank["opening"]
     profile = ctx.in_section(OPENING)
     statements: list[Stmt] = []
-    company, industry = ctx.company, ctx.industry
+    company, industry = ctx.subject, ctx.industry
     if ctx.lang == "en":
         clauses = [english.profile_clause(clean(f["text"]), company) for f in profile]
         if clauses:
             first = clauses[0]
-            if industry and first.startswith(company + " "):
+            if industry and first.startswith(company + " ") and not extract_figures(industry):
                 who = o["who_industry"].format(company=company, article=english.article(english.lower_first(industry)),
                                                industry=english.lower_first(industry))
                 first = who + first[len(company):]
@@ -48,7 +88,7 @@ def opening(ctx: Ctx) -> dict[str, Any]:
             statements += [fact(ctx.sentence(c), [f["id"]]) for c, f in zip(clauses[1:], profile[1:], strict=True)]
     elif profile:
         body = ctx.bank["item_sep"].join(clean(f["text"]) for f in profile)
-        if industry:
+        if industry and not extract_figures(industry):  # an industry that reads as a figure (零部件) is left out
             suffix = "" if _ENTITY.search(industry) else o["entity_suffix"]
             who = o["who_industry"].format(company=company, industry=industry, suffix=suffix) + "，"
         else:
@@ -68,7 +108,7 @@ def _thread(ctx: Ctx, views: list[GoalView], keys: list[str]) -> list[Stmt]:
     o = ctx.bank["opening"]
     metrics = ctx.join(list(dict.fromkeys(v.shown(ctx.lang) for v in views)))
     lead = ctx.lead
-    possessive = english.possessive(ctx.company) if ctx.lang == "en" else ""
+    possessive = english.possessive(ctx.subject) if ctx.lang == "en" else ""
     ids = [s["id"] for s in ctx.strategy] + [i for v in views for i in v.ids]
     n = len(dict.fromkeys(v.metric for v in views))
     if ctx.strategy and views:
@@ -80,14 +120,13 @@ def _thread(ctx: Ctx, views: list[GoalView], keys: list[str]) -> list[Stmt]:
         thread = o["thread_goals"].format(lead=lead, metrics=metrics, count=_count(ctx, n), possessive=possessive)
     else:
         thread = ""
-    titles = _titles(ctx, keys)
+    topics, topic_ids = _topics(ctx, keys)
     out = [fact(ctx.sentence(thread), [s["id"] for s in ctx.strategy])] if thread else []
-    section_ids = [f["id"] for f in ctx.facts if f.get("section") in keys and f.get("section") != "summary"]
-    if views:
-        out.append(fact(ctx.sentence(o["covers_goals"].format(metrics=metrics, titles=titles, count=_count(ctx, n))),
-                        [i for v in views for i in v.ids]))
-    elif titles:
-        out.append(fact(ctx.sentence(o["covers"].format(titles=titles)), section_ids))
+    if views and topics:
+        out.append(fact(ctx.sentence(o["covers_goals"].format(metrics=metrics, topics=topics, count=_count(ctx, n))),
+                        [i for v in views for i in v.ids] + topic_ids))
+    elif topics:
+        out.append(fact(ctx.sentence(o["covers"].format(topics=topics)), topic_ids))
     return out
 
 
@@ -149,7 +188,7 @@ def _next(ctx: Ctx, views: list[GoalView]) -> list[Stmt]:
     for f in ctx.facts:
         if is_plan(f["text"]) and f.get("source") != "strategy" and f.get("section") != "risks":
             body = clean(f["text"]) if ctx.lang == "zh" else english.lower_first(english.clause(clean(f["text"]),
-                                                                                                ctx.company))
+                                                                                                ctx.subject))
             out.append(outlook(ctx.sentence(s["plan"].format(fact=body)), [f["id"]]))
     return out
 
@@ -166,10 +205,10 @@ def summary(ctx: Ctx) -> dict[str, Any]:
         statements = []
         if ctx.lang == "zh":
             body = ctx.bank["item_sep"].join(clean(f["text"]) for f in results)
-            statements.append(fact(ctx.sentence(s["results"].format(lead=ctx.lead, company=ctx.company,
+            statements.append(fact(ctx.sentence(s["results"].format(lead=ctx.lead, company=ctx.subject,
                                                                     results=body)), [f["id"] for f in results]))
         else:
-            clauses = [english.clause(clean(f["text"]), ctx.company) for f in results]
+            clauses = [english.clause(clean(f["text"]), ctx.subject) for f in results]
             for n in range(0, len(clauses), 2):
                 pair = clauses[n:n + 2]
                 text = pair[0] if len(pair) == 1 else f"{pair[0]}, and {english.lower_first(pair[1])}"

@@ -67,6 +67,13 @@ class Ctx:
         return str(self.payload.get("period") or "")
 
     @property
+    def subject(self) -> str:
+        """The company as the subject of a sentence ("公司" when its name would read as a figure, e.g. 零部件)."""
+        from drafter.text.figures import extract_figures
+
+        return self.bank["company_fallback"] if extract_figures(self.company) else self.company
+
+    @property
     def industry(self) -> str:
         """The industry, when given."""
         return str(self.payload.get("industry") or "")
@@ -153,7 +160,7 @@ class Ctx:
         """A fact written as a sentence of the draft, in its own words (with the period's lead when it has no time)."""
         text = clean(fact["text"])
         if self.lang == "en":
-            return self.sentence(english.clause(text, self.company))
+            return self.sentence(english.clause(text, self.subject))
         if lead and not has_time(text):
             text = self.lead + text
         return self.sentence(text)

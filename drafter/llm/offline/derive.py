@@ -70,16 +70,15 @@ def change(before: str, after: str, pp_unit: str) -> Result | None:
     sign = 1 if diff > 0 else -1
     if a.suf.strip() in ("%", "％"):
         return Result("change", [before, after], f"{_fmt(diff, places, False)}{pp_unit}", sign)
-    if _DURATION.match(a.suf) or _COUNTED.match(a.suf) or a.pre or a.suf.strip():
-        return Result("difference", [before, after], f"{a.pre}{_fmt(diff, places, a.grouped or b.grouped)}{a.suf}",
-                      sign)
-    return percent_change(before, after)
+    if not (a.pre or a.suf.strip()):
+        return None  # bare numbers carry no unit to agree on: nothing is derived from them
+    return Result("difference", [before, after], f"{a.pre}{_fmt(diff, places, a.grouped or b.grouped)}{a.suf}", sign)
 
 
 def percent_change(before: str, after: str) -> Result | None:
     """(after − before) / before, rounded to a whole percent; None when before is zero or the units differ."""
     a, b = amount(before), amount(after)
-    if a is None or b is None or a.number == 0 or a.pre != b.pre or a.suf.strip() != b.suf.strip():
+    if a is None or b is None or not (a.pre or a.suf.strip()) or a.number == 0 or a.pre != b.pre or a.suf.strip() != b.suf.strip():
         return None
     pct = (b.number - a.number) / a.number * 100
     text = f"{abs(pct).quantize(Decimal(1))}%"
@@ -89,7 +88,7 @@ def percent_change(before: str, after: str) -> Result | None:
 def share(part: str, whole: str) -> Result | None:
     """part / whole as a whole percent; None across units, for a zero whole, or when the part exceeds the whole."""
     a, b = amount(part), amount(whole)
-    if a is None or b is None or b.number == 0 or a.number >= b.number or a.pre != b.pre \
+    if a is None or b is None or not (a.pre or a.suf.strip()) or b.number == 0 or a.number >= b.number or a.pre != b.pre \
             or a.suf.strip() != b.suf.strip():
         return None
     pct = a.number / b.number * 100

@@ -8,8 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drafter.llm.offline import derive, english
-from drafter.llm.offline.common import Ctx, Payload, Stmt, advice, derived, empty_paragraph, fact, paragraph, \
-    placeholder
+from drafter.llm.offline.common import (
+    Ctx,
+    Payload,
+    Stmt,
+    advice,
+    derived,
+    empty_paragraph,
+    fact,
+    paragraph,
+    placeholder,
+)
 from drafter.text.fact_kinds import is_goal_like, polarity
 from drafter.text.goals import metric_value, parse_goal, shared_terms, split_goals
 
@@ -206,8 +215,7 @@ def goals_section(ctx: Ctx) -> dict[str, Any]:
         figures += [gap] if gap else []
         figures += [_value_statement(view, i, fig, text, ctx) for i, fig, text in view.values]
     paragraphs = [empty_paragraph()]
-    complete = _complete_statement(views, ctx)
-    for group in (([complete] if complete else []) + figures, _strategy_statements(views, ctx),
+    for group in (figures, _strategy_statements(views, ctx),
                   [s for s in (_fill_statement(v, ctx) for v in views) if s]):
         if group:
             paragraphs.append(paragraph(group, ctx.lang))

@@ -7,8 +7,19 @@ import re
 from typing import Any
 
 from drafter.llm.offline import derive, english
-from drafter.llm.offline.common import Ctx, Payload, Stmt, advice, clean, derived, fact, outlook, paragraph, pick, \
-    placeholder
+from drafter.llm.offline.common import (
+    Ctx,
+    Payload,
+    Stmt,
+    advice,
+    clean,
+    derived,
+    fact,
+    outlook,
+    paragraph,
+    pick,
+    placeholder,
+)
 from drafter.llm.offline.goals import GoalView, goal_views
 from drafter.text.fact_kinds import from_to, is_control, is_plan, is_problem, is_process_change
 from drafter.text.goals import shared_terms
