@@ -44,7 +44,7 @@ from drafter.settings import ModelSettings
 ROOT = Path(__file__).resolve().parent.parent
 ADVICE = re.compile(r"建议|应当|^应|可考虑|不妨|(?i:\b(?:should|consider|could)\b)")
 LABEL = re.compile(r"^(?:应对[:：]|Response:\s*)")
-GOOD = {"fact", "derived", "placeholder", "advice"}
+GOOD = {"fact", "derived", "placeholder", "advice", "outlook"}
 TARGETS = {"zh": 0.15, "en": 0.25}
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from drafter.facts.catalog import OPENING
 from drafter.llm.offline import english
-from drafter.llm.offline.common import Ctx, Payload, Stmt, clean, fact, outlook, paragraph, placeholder
+from drafter.llm.offline.common import Ctx, Payload, Stmt, clean, fact, outlook, paragraph, placeholder, topic
 from drafter.llm.offline.goals import GoalView, goal_views
 from drafter.text.fact_kinds import (
     from_to,
@@ -17,6 +17,7 @@ from drafter.text.fact_kinds import (
     is_problem,
     is_result,
     outside_period,
+    polarity,
     split_response,
 )
 from drafter.text.figures import extract_figures
@@ -24,27 +25,9 @@ from drafter.text.figures import extract_figures
 _ENTITY = re.compile(r"(?:医院|银行|支行|分行|学校|机构|公司|集团|合作社|协会|中心|诊所|酒店|门店|企业)$")
 
 
-_ZH_VERB_START = re.compile(r"^(?:本季度|本年度|本期|全年|上半年|下半年|第[一二三四]季度|20\d\d年\d{1,2}月)?"
-                            r"(?:试点|上线|推行|新增|建成|开设|组建|开放|推出|实行|受理|完成|收到|安装|部署|开通|租用|举办|召开)了?")
-_ZH_STOP = re.compile(r"由|从|改为|达到|提升|提高|降|增长|增加|上涨|参加|上线|试点|实行|执行|实施|与|[，,；;（(]|\d|为|将|于|每周|每日|每月|"
-                      r"全部|统一|覆盖|发生|收到|完成|配备|挂钩|占")
-_ZH_TIME = re.compile(r"^(?:本季度|本年度|本期|全年|上半年|下半年|第[一二三四]季度末?|20\d\d年\d{1,2}月)")
-_EN_STOP = re.compile(r"(?i)\s+(?:of|was|were|is|are|now|moved|reached|covers|averaged|tied|between|with|on|for|in|at"
-                      r"|across|failed|flagged|released|installed|piloted|cut|set|booked|delivered|marketed|start)\b")
-
-
-def topic(text: str, lang: str) -> str | None:
-    """What a fact is about, in its own words ("试点燕麦奶低糖系列，覆盖12家门店" → 燕麦奶低糖系列)."""
-    text = clean(text)
-    if lang == "en":
-        head = _EN_STOP.split(text, maxsplit=1)[0].strip()
-        if head[:1].isdigit() or len(head) < 3:
-            return None
-        return english.lower_first(head)
-    m = _ZH_VERB_START.match(text)
-    body = text[m.end():] if m and m.end() else _ZH_TIME.sub("", text)
-    head = _ZH_STOP.split(body, maxsplit=1)[0].strip()
-    return head if 2 <= len(head) <= 14 else None
+def topics_of(ctx: Ctx, keys: list[str]) -> bool:
+    """Whether the sections name enough topics for a sentence on what the overview covers."""
+    return bool(_topics(ctx, keys)[0])
 
 
 def _topics(ctx: Ctx, keys: list[str]) -> tuple[str, list[str]]:
@@ -60,6 +43,8 @@ def _topics(ctx: Ctx, keys: list[str]) -> tuple[str, list[str]]:
                 names.append(name)
                 ids.append(f["id"])
                 taken += 1
+    if len(ids) < 3:  # one or two topics say little, and the sentence would be mostly the drafter's own words
+        return "", []
     return ctx.join(names), ids
 
 
@@ -116,18 +101,21 @@ def _thread(ctx: Ctx, views: list[GoalView], keys: list[str]) -> list[Stmt]:
                                          count=_count(ctx, n), possessive=possessive)
     elif ctx.strategy:
         thread = o["thread_strategy"].format(lead=lead, strategy=_strategy_text(ctx), possessive=possessive)
-    elif views:
+    elif views and not topics_of(ctx, keys):
         thread = o["thread_goals"].format(lead=lead, metrics=metrics, count=_count(ctx, n), possessive=possessive)
     else:
         thread = ""
     topics, topic_ids = _topics(ctx, keys)
-    out = [fact(ctx.sentence(thread), [s["id"] for s in ctx.strategy])] if thread else []
+    goal_ids = [i for v in views for i in v.ids]
+    candidates = []
+    if thread:
+        candidates.append(fact(ctx.sentence(thread), [s["id"] for s in ctx.strategy] if ctx.strategy else goal_ids))
     if views and topics:
-        out.append(fact(ctx.sentence(o["covers_goals"].format(metrics=metrics, topics=topics, count=_count(ctx, n))),
-                        [i for v in views for i in v.ids] + topic_ids))
+        candidates.append(fact(ctx.sentence(o["covers_goals"].format(metrics=metrics, topics=topics,
+                                                                     count=_count(ctx, n))), goal_ids + topic_ids))
     elif topics:
-        out.append(fact(ctx.sentence(o["covers"].format(topics=topics)), topic_ids))
-    return out
+        candidates.append(fact(ctx.sentence(o["covers"].format(topics=topics)), topic_ids))
+    return [s for s in candidates if ctx.grounded(s["text"], s["fact_ids"])]
 
 
 # --- summary ------------------------------------------------------------------------------------------------------
@@ -139,12 +127,20 @@ def _results(ctx: Ctx, goal_ids: set[str]) -> list[Payload]:
         text = f["text"]
         if f["id"] in goal_ids or f.get("source") in ("strategy", "goals") or f.get("section") == "risks":
             continue
-        if is_problem(text) or is_plan(text) or outside_period(text, ctx.span) or not re.search(r"\d", text):
+        if is_problem(text) or is_plan(text) or outside_period(text, ctx.span) or not re.search(r"\d", text) \
+                or re.search(r"试点|(?i:pilot|trial)", text):
             continue
         if is_improvement(text):
             found.append((0 if from_to(text) else 1, n, f))
         elif is_result(text) and re.search(r"增长|提升|新增|上线|建成|达到|覆盖|(?i:\bup\b|reached|launched)", text):
             found.append((2, n, f))
+    for n, f in enumerate(ctx.facts):  # changes of how work is done, and launches, when figures are few
+        text = f["text"]
+        if f.get("source") in ("strategy", "goals") or f.get("section") in ("risks", "goals") or is_problem(text) \
+                or is_plan(text) or re.search(r"试点|(?i:pilot|trial)", text) or any(f is x for _, _, x in found):
+            continue
+        if re.search(r"改为|上线|建成|(?i:\bmoved\s+to\b|released|launched|installed)", text):
+            found.append((3, n, f))
     return [f for _, _, f in sorted(found, key=lambda x: (x[0], x[1]))[:4]]
 
 
@@ -179,12 +175,16 @@ def _next(ctx: Ctx, views: list[GoalView]) -> list[Stmt]:
         for v in group:
             key = "next_goal_change" if v.target_is_change else "next_goal_up" if v.direction > 0 else \
                 "next_goal_down" if v.direction < 0 else "next_goal_reach"
+            if key == "next_goal_down" and not v.baseline and polarity(v.metric) < 0:
+                key = "next_goal_cap"
             if v.baseline and key in ("next_goal_up", "next_goal_down"):
                 key = key.replace("next_goal_", "next_goal_from_")
             parts.append(s[key].format(metric=v.shown(ctx.lang), target=v.target, baseline=v.baseline))
         text = s["next"].format(deadline=deadline, goals=ctx.bank["clause_sep"].join(parts) if ctx.lang == "zh"
                                 else ctx.join(parts))
-        out.append(outlook(ctx.sentence(text), [i for v in group for i in v.ids]))
+        statement = outlook(ctx.sentence(text), [i for v in group for i in v.ids])
+        if ctx.grounded(statement["text"], statement["fact_ids"]):
+            out.append(statement)
     for f in ctx.facts:
         if is_plan(f["text"]) and f.get("source") != "strategy" and f.get("section") != "risks":
             body = clean(f["text"]) if ctx.lang == "zh" else english.lower_first(english.clause(clean(f["text"]),
@@ -202,7 +202,7 @@ def summary(ctx: Ctx) -> dict[str, Any]:
     paragraphs = []
     results = _results(ctx, goal_ids)
     if results:
-        statements = []
+        statements: list[Stmt] = []
         if ctx.lang == "zh":
             body = ctx.bank["item_sep"].join(clean(f["text"]) for f in results)
             statements.append(fact(ctx.sentence(s["results"].format(lead=ctx.lead, company=ctx.subject,
@@ -215,7 +215,9 @@ def summary(ctx: Ctx) -> dict[str, Any]:
                 if n == 0:
                     text = f"{ctx.lead}, {english.lower_first(text)}"
                 statements.append(fact(ctx.sentence(text), [f["id"] for f in results[n:n + 2]]))
-        paragraphs.append(paragraph(statements, ctx.lang))
+        statements = [st for st in statements if ctx.grounded(st["text"], st["fact_ids"])]
+        if statements:
+            paragraphs.append(paragraph(statements, ctx.lang))
     items = _open_items(ctx, views, digests)
     if items:
         listed = ctx.bank["list_sep"].join(items)
@@ -224,4 +226,12 @@ def summary(ctx: Ctx) -> dict[str, Any]:
     ahead = _next(ctx, views)
     if ahead:
         paragraphs.append(paragraph(ahead, ctx.lang))
-    return {"kind": "prose", "paragraphs": paragraphs, "bullets": [], "questions": []}
+    questions = []
+    if not paragraphs:  # nothing achieved, open or dated to report: ask for the next priorities
+        bank = ctx.bank["sections"]["summary"]
+        title = (ctx.payload.get("section") or {}).get("title") or ("总结与展望" if ctx.lang == "zh" else
+                                                                     "Summary and outlook")
+        text = ctx.sentence(ctx.t("sections.empty_sentence", title=title, placeholder=ctx.placeholder(bank["empty"])))
+        paragraphs.append(paragraph([placeholder(text, bank["question"])], ctx.lang))
+        questions.append(bank["question"])
+    return {"kind": "prose", "paragraphs": paragraphs, "bullets": [], "questions": questions}

@@ -7,6 +7,7 @@ and the ids of the facts it rests on; the builders here are the only way sentenc
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -16,6 +17,7 @@ import yaml
 
 from drafter.llm.offline import english
 from drafter.text.fact_kinds import Period, has_time, parse_period
+from drafter.text.figures import extract_figures, is_supported
 
 Payload = dict[str, Any]
 Stmt = dict[str, Any]
@@ -44,6 +46,24 @@ def pick(options: list[str], *seed: str) -> str:
     return options[digest[0] % len(options)]
 
 
+SUPPORT_MARGIN = 0.6  # above the claims check's own bar for a fact statement (0.5), so a draft never sits on it
+PLACEHOLDER_TEXT = re.compile(r"【待补充[:：][^】]*】|\[TO FILL:[^\]]*\]")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'-]+|[0-9]+[A-Za-z]+[A-Za-z0-9]*")
+_STOP = frozenset("the a an and or of to in on for with by at from as is are was were be been this that these those its "
+                  "it our we their they has have had will would can could should may per than then also into over "
+                  "under about more most less each every all any which who whose while during".split())
+
+
+def _tokens(text: str) -> set[str]:
+    """Content tokens: Han bigrams (a lone Han character as itself) and Latin words, lower-cased."""
+    text = PLACEHOLDER_TEXT.sub("", text)
+    out: set[str] = set()
+    for run in _CJK.findall(text):
+        out |= {run[i:i + 2] for i in range(len(run) - 1)} if len(run) > 1 else {run}
+    return out | {w.lower() for w in _LATIN.findall(text) if w.lower() not in _STOP}
+
+
 @dataclass
 class Ctx:
     """One request: its language and company, the facts of the whole run, and the facts of this task."""
@@ -69,8 +89,6 @@ class Ctx:
     @property
     def subject(self) -> str:
         """The company as the subject of a sentence ("公司" when its name would read as a figure, e.g. 零部件)."""
-        from drafter.text.figures import extract_figures
-
         return self.bank["company_fallback"] if extract_figures(self.company) else self.company
 
     @property
@@ -164,6 +182,50 @@ class Ctx:
         if lead and not has_time(text):
             text = self.lead + text
         return self.sentence(text)
+
+
+    def by_id(self, ids: list[str]) -> list[Payload]:
+        """The run's facts with these ids."""
+        wanted = set(ids)
+        return [f for f in self.facts if f["id"] in wanted]
+
+    def grounded(self, text: str, ids: list[str], margin: float = SUPPORT_MARGIN) -> bool:
+        """True when a sentence is mostly the cited facts' own words and carries only their figures.
+
+        The drafter's framing words ("下文先列出…", "By …") must stay a small part of a fact statement; a framing
+        sentence that would be mostly the drafter's own words is left out instead.
+        """
+        cited = [f["text"] for f in self.by_id(ids)]
+        meta = [str(self.payload.get(k) or "") for k in ("company", "period", "industry", "audience")]
+        pool: set[str] = set().union(*(_tokens(t) for t in cited + meta))
+        own = _tokens(text)
+        if own and len(own & pool) / len(own) < margin:
+            return False
+        figures = [fig for t in cited for fig in extract_figures(t)]
+        return all(is_supported(fig, figures) for fig in extract_figures(PLACEHOLDER_TEXT.sub("", text)))
+
+
+_ZH_VERB_START = re.compile(r"^(?:本季度|本年度|本期|全年|上半年|下半年|第[一二三四]季度|20\d\d年\d{1,2}月)?"
+                            r"(?:试点|上线|推行|新增|建成|开设|组建|开放|推出|实行|受理|完成|收到|安装|部署|开通|租用|举办|召开)了?")
+_ZH_STOP = re.compile(r"由|从|改为|达到|提升|提高|降|增长|增加|上涨|参加|上线|试点|实行|执行|实施|与|[，,；;（(]|\d|为|将|于|每周|每日|每月|"
+                      r"全部|统一|覆盖|发生|收到|完成|配备|挂钩|占")
+_ZH_TIME = re.compile(r"^(?:本季度|本年度|本期|全年|上半年|下半年|第[一二三四]季度末?|20\d\d年\d{1,2}月)")
+_EN_STOP = re.compile(r"(?i)\s+(?:of|was|were|is|are|now|moved|reached|covers|averaged|tied|between|with|on|for|in|at"
+                      r"|across|failed|flagged|released|installed|piloted|cut|set|booked|delivered|marketed|start)\b")
+
+
+def topic(text: str, lang: str) -> str | None:
+    """What a fact is about, in its own words ("试点燕麦奶低糖系列，覆盖12家门店" → 燕麦奶低糖系列)."""
+    text = clean(text)
+    if lang == "en":
+        head = _EN_STOP.split(text, maxsplit=1)[0].strip()
+        if head[:1].isdigit() or len(head) < 3:
+            return None
+        return english.lower_first(head)
+    m = _ZH_VERB_START.match(text)
+    body = text[m.end():] if m and m.end() else _ZH_TIME.sub("", text)
+    head = _ZH_STOP.split(body, maxsplit=1)[0].strip()
+    return head if 2 <= len(head) <= 14 else None
 
 
 # --- statement builders -------------------------------------------------------------------------------------------

@@ -47,6 +47,9 @@ def article(word: str) -> str:
 
 
 def _plural(subject: str) -> bool:
+    first = subject.split()[0] if subject.split() else ""
+    if first[:1].isdigit() and first.replace(",", "") not in ("1", "1.0"):
+        return True
     last = _head_noun(subject).lower()
     return last in _PLURAL_WORDS or (last.endswith("s") and not last.endswith(("ss", "us", "is")))
 
@@ -77,7 +80,7 @@ def _head_noun(subject: str) -> str:
     """The head of a noun phrase: the word before its first preposition ("bonus for hotel teams" → bonus)."""
     words = subject.split()
     for i, word in enumerate(words):
-        if i and word.lower() in ("for", "of", "with", "between", "on", "in", "at", "from", "to"):
+        if i and word.lower() in ("for", "of", "with", "between", "on", "in", "at", "from", "to", "worth"):
             return words[i - 1]
     return words[-1] if words else ""
 

@@ -170,28 +170,39 @@ def _strategy_statements(views: list[GoalView], ctx: Ctx) -> list[Stmt]:
         metrics = ctx.join([v.shown(ctx.lang) for v in linked])
         strategy = english.lower_first(s["text"].strip().rstrip(".")) if ctx.lang == "en" else ctx.quote(s["text"])
         text = ctx.t("goals.strategy", metrics=metrics, strategy=strategy)
-        out.append(fact(ctx.sentence(text), [s["id"], *(i for v in linked for i in v.ids)]))
+        statement = fact(ctx.sentence(text), [s["id"], *(i for v in linked for i in v.ids)])
+        if ctx.grounded(statement["text"], statement["fact_ids"]):
+            out.append(statement)
     return out
+
+
+def _baseline_statement(view: GoalView, ctx: Ctx) -> Stmt | None:
+    """A goal with a target but no baseline: ask for the current level, so the gap can be worked out."""
+    if view.baseline or not view.target or view.target_is_change or view.values:
+        return None
+    return advice(ctx.sentence(ctx.t("goals.baseline", metric=view.shown(ctx.lang))), view.ids)
 
 
 def _fill_statement(view: GoalView, ctx: Ctx) -> Stmt | None:
     if not view.missing:
-        return None
+        return _baseline_statement(view, ctx)
     names = {"zh": {"target": "目标值", "deadline": "截止时间", "owner": "负责人"},
              "en": {"target": "target", "deadline": "deadline", "owner": "owner"}}[ctx.lang]
     fields = ctx.join([names[m] for m in view.missing])
     return advice(ctx.sentence(ctx.t("goals.fill", metric=view.shown(ctx.lang), fields=fields)), view.ids)
 
 
-def _complete_statement(views: list[GoalView], ctx: Ctx) -> Stmt | None:
-    """Which goals state everything (said only of those that really do)."""
-    done = [v for v in views if not v.missing and v.baseline and not v.target_is_change]
-    if not done:
+def _track_statement(views: list[GoalView], ctx: Ctx) -> Stmt | None:
+    """Advice to the goals' owners to check progress against the targets (names from the facts)."""
+    owned = [v for v in views if v.owner and v.deadline and v.target]
+    if not owned:
         return None
-    metrics = ctx.join([v.shown(ctx.lang) for v in done])
-    count = ctx.bank["opening"]["count"].get(len(done), "") if ctx.lang == "zh" else ""
-    key = "goals.complete" if len(done) > 1 else "goals.complete_one"
-    return fact(ctx.sentence(ctx.t(key, metrics=metrics, count=count)), [i for v in done for i in v.ids])
+    owners = ctx.join(list(dict.fromkeys(v.owner for v in owned if v.owner)), plain=True)
+    metrics = ctx.join([v.shown(ctx.lang) for v in owned], plain=True)
+    if ctx.lang == "en":
+        owners = english.lower_first(owners)
+    return advice(ctx.sentence(ctx.t("goals.track", owners=owners, metrics=metrics)),
+                  [i for v in owned for i in v.ids])
 
 
 def goals_section(ctx: Ctx) -> dict[str, Any]:
@@ -215,8 +226,9 @@ def goals_section(ctx: Ctx) -> dict[str, Any]:
         figures += [gap] if gap else []
         figures += [_value_statement(view, i, fig, text, ctx) for i, fig, text in view.values]
     paragraphs = [empty_paragraph()]
+    track = _track_statement(views, ctx)
     for group in (figures, _strategy_statements(views, ctx),
-                  [s for s in (_fill_statement(v, ctx) for v in views) if s]):
+                  [s for s in (track, *(_fill_statement(v, ctx) for v in views)) if s]):
         if group:
             paragraphs.append(paragraph(group, ctx.lang))
     return {"kind": "goals", "paragraphs": paragraphs, "goals": goals, "questions": list(dict.fromkeys(questions))}

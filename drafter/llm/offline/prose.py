@@ -19,6 +19,7 @@ from drafter.llm.offline.common import (
     paragraph,
     pick,
     placeholder,
+    topic,
 )
 from drafter.llm.offline.goals import GoalView, goal_views
 from drafter.text.fact_kinds import from_to, is_control, is_plan, is_problem, is_process_change
@@ -32,13 +33,14 @@ _SCOPE_ZH = re.compile(r"覆盖(?:了)?(?:\d+(?:\.\d+)?[家个所座辆条名位
                        r"|在\d+[个家所座](?P<c>[\u4e00-\u9fff]{1,4}?)试点")
 _CHANGE_ZH = re.compile(r"(?:由|从)[^，。；]+?(?:改为|改成|转为)(?P<new>[^，。；]+)|(?:改为|改成|转为)(?P<new2>[^，。；]+)")
 _CHANGE_EN = re.compile(r"(?i)\b(?:moved\s+to|switched\s+to|now)\s+(?P<new>[^,;.]+)")
-_LAUNCH_ZH = re.compile(r"(?:上线|建成|安装|部署|开通|推出|开设|启用)(?:了)?(?P<obj>[^，。；,;]+)")
+_LAUNCH_ZH = re.compile(r"(?:上线|建成|安装|部署|开通|推出|启用)(?:了)?(?P<obj>[^，。；,;]+)"
+                        r"|开设(?:了)?(?P<obj2>[^，。；,;]+?(?:服务|功能|系统|平台|渠道))")
 _LAUNCH_EN = re.compile(r"(?i)^(?P<obj>.+?)\s+(?:was\s+|were\s+)?(?:released|installed|launched|deployed|introduced"
                         r"|went\s+live)\b")
 _MEETING_ZH = re.compile(r"(?:例会|晨会|早会|视频会议|评审会|恳谈会|座谈会|会议)")
 _MEETING_EN = re.compile(r"(?i)\b(?P<m>(?:monthly|weekly|daily|quarterly)\s+(?:[\w-]+\s+){0,3}?"
                          r"(?:forum|stand-up|review|meeting|call))\b")
-_TIED_ZH = re.compile(r"^(?P<subj>[^，。；]+?)与(?P<what>[^，。；]+?)挂钩")
+_TIED_ZH = re.compile(r"^(?P<subj>[^，。；]+?)与(?P<what>[^，。；]+?)挂钩|^(?P<subj2>[^，。；]+?)将(?P<what2>[^，。；]+?)权重")
 _TIED_EN = re.compile(r"(?i)^(?P<subj>.+?)\s+(?:(?:is|are|was|were)\s+)?(?:tied|linked)\s+to\s+(?P<what>[^,;.]+)")
 _PRACTICE_ZH = re.compile(r"(?:实行|推行|执行|实施|采用)(?P<obj>[^，。；]+)")
 _ON_TIME_ZH = re.compile(r"(?P<subj>[\u4e00-\u9fff]+?)\d+[宗件起单个次]?[，,](?P<window>\d+(?:个工作日|小时|天|日))内(?P<done>[\u4e00-\u9fff]*?)"
@@ -50,6 +52,7 @@ _SHARE_ZH = re.compile(r"(?P<whole_name>[\u4e00-\u9fffA-Za-z]+?)(?P<whole>\d+(?:
                        r"(?:其中)?(?P<part_name>[\u4e00-\u9fffA-Za-z]+?)(?P<part>\d+(?:\.\d+)?(?P=u))(?![\d%])")
 _SHARE_EN = re.compile(r"(?i)^(?P<whole_name>[a-z][\w\s-]*?)\s+(?:of|was)\s+(?P<whole>[\d,]+),\s+including\s+(?P<part>[\d,]+)"
                        r"\s+in\s+(?P<part_name>[\w\s-]+)$")
+_ESCROW_ZH = re.compile(r"(?P<subj>[^，。；]*?(?:监管账户|资金监管|托管账户))")
 _CONTROL_ZH = re.compile(r"^(?P<subj>[^，。；\d]*?(?:检查|抽检|巡检|检验))")
 _INVEST_ZH = re.compile(r"(?:新增|新建|改造)(?P<obj>[\u4e00-\u9fffA-Za-z]+?)\d.*投资|投资(?:建设)?(?P<obj2>[\u4e00-\u9fff]+)")
 _INVEST_EN = re.compile(r"(?i)^(?P<obj>.+?)\s+with\s+a\s+budget\s+of\b")
@@ -76,6 +79,21 @@ def _goal_link(fact_text: str, views: list[GoalView]) -> GoalView | None:
         if n > best_n:
             best, best_n = view, n
     return best if best_n >= 1 else None
+
+
+def _head(text: str, lang: str) -> str:
+    if lang == "en":
+        return text.split()[0].lower() if text.split() else ""
+    run = re.match(r"[\u4e00-\u9fff]{2}", text)
+    return run.group() if run else ""
+
+
+def _same_head(subject: str, views: list[GoalView], lang: str) -> GoalView | None:
+    """The goal whose metric starts like the fact's subject (会员总数 → 会员复购率; support … → support …)."""
+    head = _head(subject, lang)
+    if not head:
+        return None
+    return next((v for v in views if _head(v.metric, lang) == head and v.metric.lower() != subject.lower()), None)
 
 
 def _metrics_list(views: list[GoalView], ctx: Ctx, limit: int = 2, plain: bool = False) -> str:
@@ -116,7 +134,7 @@ def _advice(f: Payload, ctx: Ctx, views: list[GoalView]) -> Stmt | None:
             return advice(a["change"].format(new=new), ids)
     m = _LAUNCH_ZH.search(text) if ctx.lang == "zh" else _LAUNCH_EN.match(text)
     if m and not re.search(r"改为|试点|pilot", text):
-        obj = m.group("obj").strip()
+        obj = (m.groupdict().get("obj") or m.groupdict().get("obj2") or "").strip()
         obj = english.lower_first(obj) if ctx.lang == "en" else obj
         return advice(a["launch_all" if _ALL.search(text) else "launch"].format(obj=obj), ids)
     meeting = _meeting_zh(text) if ctx.lang == "zh" else (
@@ -133,7 +151,8 @@ def _advice(f: Payload, ctx: Ctx, views: list[GoalView]) -> Stmt | None:
             return advice(a["invest"].format(obj=english.lower_first(obj) if ctx.lang == "en" else obj), ids)
     m = _TIED_ZH.search(text) if ctx.lang == "zh" else _TIED_EN.match(text)
     if m:
-        subj, what = m.group("subj").strip(), m.group("what").strip()
+        subj = (m.groupdict().get("subj") or m.groupdict().get("subj2") or "").strip()
+        what = (m.groupdict().get("what") or m.groupdict().get("what2") or "").strip()
         if ctx.lang == "en":
             subj, what = english.lower_first(subj), english.lower_first(what)
         return advice(a["tied"].format(subject=subj, what=what), ids)
@@ -148,17 +167,20 @@ def _advice(f: Payload, ctx: Ctx, views: list[GoalView]) -> Stmt | None:
     if m and is_control(text):
         return advice(a["control"].format(subject=m.group("subj")), ids)
     m = _TRAINING_ZH.search(text) if ctx.lang == "zh" else _TRAINING_EN.search(text)
-    if m and m.group("obj").strip() and not re.search(r"(?i)上岗前|before", text):
+    if m and m.group("obj").strip():
         obj = m.group("obj").strip()
-        return advice(a["training"].format(obj=english.lower_first(obj) if ctx.lang == "en" else obj), ids)
-    m = _PRACTICE_ZH.search(text) if ctx.lang == "zh" else None
+        key = "training_before" if re.search(r"(?i)上岗前|before\s+(?:starting|joining)", text) else "training"
+        return advice(a[key].format(obj=english.lower_first(obj) if ctx.lang == "en" else obj), ids)
+    m = _ESCROW_ZH.search(text) if ctx.lang == "zh" else None
+    if m:
+        return advice(a["escrow"].format(subject=m.group("subj")), ids)
+    m = _PRACTICE_ZH.search(text) if ctx.lang == "zh" and not re.search(r"\d", text) else None
     if m:
         return advice(a["practice"].format(fact=text), ids)
-    link = _goal_link(text, views)
+    subject = topic(text, ctx.lang) or ""
+    link = _same_head(subject, views, ctx.lang) if subject else None
     if link is not None:
-        subject = re.split(r"\s+of\s+\d|\d|达到|为|\s+(?:was|were|reached)\b", text)[0].strip(" ，,")
-        subject = re.sub(r"(?:提高|提升|降低|下降|增加|减少|缩短|增长)(?:到|至)?$", "", subject)
-        if subject and subject != text:
+        if subject != text:
             subject = english.lower_first(subject) if ctx.lang == "en" else subject
             owner = link.owner or ""
             if owner and ctx.lang == "en":
