@@ -54,7 +54,8 @@ CATALOG: tuple[SectionSpec, ...] = (
     ),
     SectionSpec(
         "resources", "资源管理", "Resource management", False, "prose",
-        ("预算", "成本", "库存", "采购", "资金", "设备", "仓库", "仓储", "海外仓", "冷库", "产能", "投资", "租赁", "场地",
+        ("预算", "成本", "库存", "采购", "资金", "设备", "仓库", "仓储", "海外仓", "冷库", "产能", "投资", "租赁",
+         "场地",
          "物料", "费用", "支出", "budget", "cost", "inventory", "procurement", "warehouse", "capex", "spend",
          "capacity", "refurbishment"),
         ("资源", "资源管理", "resource", "resources", "resource management"),

@@ -19,7 +19,8 @@ def _en(words: str) -> str:
 
 # A goal: an explicit aim, or a deadline ("…前", "by <date>") next to a change or level cue.
 _GOAL_WORDS = re.compile(r"目标|力争|争取|确保|务必|" + _en(r"target(?:s|ed)?|goal|goals|aim(?:s|ing)?\s+to|objective"))
-_DEADLINE = re.compile(r"(?:日|月|年|季度|年底|年末|月底|月末|底)(?:之|以)?前|(?:年底|年末|月底|季度末)前|以内完成|内完成|"
+_DEADLINE = re.compile(r"(?:日|月|年|季度|年底|年末|月底|月末|底)(?:之|以)?前|(?:年底|年末|月底|季度末)前|以内完成|"
+                       r"内完成|"
                        + _en(r"by\s+(?:the\s+end\s+of\s+)?(?:Q[1-4]|H[12]|FY|end|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug"
                              r"|Sep|Oct|Nov|Dec)[a-z]*|20\d\d)|before\s+(?:Q[1-4]|20\d\d|(?:Jan|Feb|Mar|Apr|May|Jun"
                              r"|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*)|within\s+(?:the\s+)?(?:next|coming)"))
@@ -32,7 +33,8 @@ _EN_IMPERATIVE = re.compile(r"(?i)^\s*(?:raise|increase|grow|lift|improve|reduce
 _PLAN = re.compile(r"计划|拟(?!定|合)|预计|准备|将于|将在|将要|将会|将(?=上线|启动|开业|推出|开设|建设|引入|实施)|"
                    + _en(r"plan(?:s|ned)?\s+to|will|scheduled\s+(?:to|for)|is\s+to\s+be|are\s+to\s+be|intends?\s+to"))
 # A result stated as achieved.
-_ACHIEVED = re.compile(r"已经?|达到|达|提升[到至]|提高[到至]|增长|增加[到至]?|降[低至到]|下降|缩短|减少|上线|建成|实现|突破|完成|"
+_ACHIEVED = re.compile(r"已经?|达到|达|提升[到至]|提高[到至]|增长|增加[到至]?|降[低至到]|下降|缩短|减少|上线|建成|"
+                       r"实现|突破|完成|"
                        r"开设|新增|新开|改为|覆盖|"
                        + _en(r"reached|rose|grew|fell|dropped|cut|launched|released|completed|went\s+live"
                              r"|achieved|moved|installed|piloted|opened|added|up|down|was|were"))
@@ -47,9 +49,10 @@ _PROBLEM = re.compile(
           r"|fines?|at\s+risk|risks?|drought|shortages?|delays?|backlog|declin(?:e|ed)|losses|lost|breach(?:es)?"
           r"|churn(?:ed)?|expir(?:e|es|ing|y)|volatil\w*|concentrat\w*"))
 # Controls and good results that sit in a risk list but are not risks.
-_CONTROL = re.compile(r"合格|达标|零事故|未发生|无安全事故|监管账户|资金监管|纳入.{0,8}监管|检查|巡检|抽检|审核通过|通过.{0,6}(?:审核|认证|验收)|"
-                      r"演练|" + _en(r"passed|no\s+incidents?|zero\s+incidents?|compliant|audit(?:ed)?\s+clean|inspections?"
-                                     r"|drills?|escrow|ring-?fenced"))
+_CONTROL = re.compile(r"合格|达标|零事故|未发生|无安全事故|监管账户|资金监管|纳入.{0,8}监管|检查|巡检|抽检|审核通过|"
+                      r"通过.{0,6}(?:审核|认证|验收)|"
+                      r"演练|" + _en(r"passed|no\s+incidents?|zero\s+incidents?|compliant|audit(?:ed)?\s+clean"
+                                     r"|inspections?|drills?|escrow|ring-?fenced"))
 _CONTROL_FAIL = re.compile(r"不合格|未通过|未达标|" + _en(r"failed|failure|not\s+pass"))
 # A response stated by the fact itself ("…，均已完成整改", "… and fixed all issues within 10 days").
 _RESPONSE = re.compile(
@@ -75,8 +78,10 @@ _PROCESS_CHANGE = re.compile(r"改为|改由|改成|转为|" + _en(r"moved\s+to|
 _FOOTPRINT_VERB = re.compile(r"(?:共?(?:开设|设有|拥有|运营|经营|在管|开放|自有|覆盖|在售))")
 
 # Direction of a change, and which way is good for the metric it moves.
-_UP = re.compile(r"提升|提高|增长|增加|上涨|上升|扩大|攀升|翻番|" + _en(r"up|rose|grew|increased|higher|rise|raised|gained"))
-_DOWN = re.compile(r"下降|降低|降至|降到|减少|缩短|下滑|回落|压缩|" + _en(r"down|fell|dropped|decreased|lower|reduced|cut|shortened"))
+_UP = re.compile(r"提升|提高|增长|增加|上涨|上升|扩大|攀升|翻番|"
+                 r"" + _en(r"up|rose|grew|increased|higher|rise|raised|gained"))
+_DOWN = re.compile(r"下降|降低|降至|降到|减少|缩短|下滑|回落|压缩|"
+                   r"" + _en(r"down|fell|dropped|decreased|lower|reduced|cut|shortened"))
 _LOWER_BETTER = re.compile(
     r"成本|费用|价格|单价|支出|报损|损耗|故障|异常|流失|离职|差错|不良|缺陷|空驶|退货|投诉|客诉|PPM|周期|天数|时长|用时|耗时|住院日|周转天数|"
     r"ACoS|药占比|"
@@ -262,7 +267,8 @@ def fact_dates(text: str) -> list[Figure]:
 def has_time(text: str) -> bool:
     """True when the fact states its own time (a date, a quarter, 全年, 上半年, this season…)."""
     return bool(fact_dates(text) or find_time_spans(text) or re.search(
-        r"全年|本期|本季度|本年度|上半年|下半年|季度|年初|年末|年底|月底|" + _en(r"in\s+the\s+(?:quarter|half|year|period|season)"
+        r"全年|本期|本季度|本年度|上半年|下半年|季度|年初|年末|年底|月底|"
+        r"" + _en(r"in\s+the\s+(?:quarter|half|year|period|season)"
                                                           r"|this\s+(?:quarter|season|year|period)|year\s+over\s+year"),
         text))
 

@@ -394,7 +394,7 @@ def _clean_metric(text: str) -> str | None:
 
 
 def parse_goal(text: str) -> GoalParts:
-    """The slots of a goal sentence: "2025年12月31日前会员复购率从28%提升到35%，由会员运营部负责" → metric 会员复购率 …"""
+    """The slots of a goal sentence ("2025年12月31日前会员复购率从28%提升到35%，由会员运营部负责" → 会员复购率 …)."""
     owner, rest = goal_owner(text)
     deadline, _, core = goal_deadline(rest)
     core = core.strip(" ，,")
@@ -426,11 +426,11 @@ def parse_goal(text: str) -> GoalParts:
                          _direction_of(verb, None, None), is_change)
     special = _SPECIAL_TARGET.search(core)
     if special and special.start() > 0:
-        verb = re.search(rf"(?:{_UP_VERBS}|{_DOWN_VERBS})$", core[:special.start()])
-        start = verb.start() if verb else special.start()
+        lead = re.search(rf"(?:{_UP_VERBS}|{_DOWN_VERBS})$", core[:special.start()])
+        start = lead.start() if lead else special.start()
         return GoalParts(_clean_metric(core[:start]), None, core[start:special.end()], deadline, owner,
                          _direction_of(core[start:special.end()], None, None), True)
-    m = _ZH_VAGUE_RE.match(core)
+    m = _ZH_VAGUE_RE.match(_LEAD_WORDS.sub("", core))
     if m:
         return GoalParts(_clean_metric(m.group("metric")), None, None, deadline, owner,
                          _direction_of(m.group("verb"), None, None))
@@ -486,7 +486,8 @@ def split_goals(text: str) -> list[str]:
     return out
 
 
-_GENERIC_TERMS = frozenset("门店 客户 用户 公司 企业 业务 服务 运营 管理 提升 提高 发展 方向 重点 市场 产品 收入 体系 能力 占比 "
+_GENERIC_TERMS = frozenset("门店 客户 用户 公司 企业 业务 服务 运营 管理 提升 提高 发展 方向 重点 市场 产品 收入 "
+                           "体系 能力 占比 "
                            "成本 比例 平均 "
                            "company customer customers business service services growth cost costs share rate time "
                            "average total".split())

@@ -94,7 +94,6 @@ def _thread(ctx: Ctx, views: list[GoalView], keys: list[str]) -> list[Stmt]:
     metrics = ctx.join(list(dict.fromkeys(v.shown(ctx.lang) for v in views)))
     lead = ctx.lead
     possessive = english.possessive(ctx.subject) if ctx.lang == "en" else ""
-    ids = [s["id"] for s in ctx.strategy] + [i for v in views for i in v.ids]
     n = len(dict.fromkeys(v.metric for v in views))
     if ctx.strategy and views:
         thread = o["thread_both"].format(lead=lead, strategy=_strategy_text(ctx), metrics=metrics,

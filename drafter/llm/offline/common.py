@@ -50,7 +50,8 @@ SUPPORT_MARGIN = 0.6  # above the claims check's own bar for a fact statement (0
 PLACEHOLDER_TEXT = re.compile(r"【待补充[:：][^】]*】|\[TO FILL:[^\]]*\]")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'-]+|[0-9]+[A-Za-z]+[A-Za-z0-9]*")
-_STOP = frozenset("the a an and or of to in on for with by at from as is are was were be been this that these those its "
+_STOP = frozenset("the a an and or of to in on for with by at from as is are was were be been this that these those "
+                  "its "
                   "it our we their they has have had will would can could should may per than then also into over "
                   "under about more most less each every all any which who whose while during".split())
 
@@ -149,10 +150,10 @@ class Ctx:
         items = [i for i in items if i]
         if len(items) < 2:
             return "".join(items)
-        glue = self.bank[sep]
+        glue = str(self.bank[sep])
         if plain and self.lang == "zh":
             return glue.join(items)
-        last = f" {self.bank['and']} " if self.lang == "en" else self.bank["and"]
+        last = f" {self.bank['and']} " if self.lang == "en" else str(self.bank["and"])
         if self.lang == "en" and len(items) > 2:
             last = f", {self.bank['and']} "
         return glue.join(items[:-1]) + last + items[-1]
@@ -207,7 +208,8 @@ class Ctx:
 
 _ZH_VERB_START = re.compile(r"^(?:本季度|本年度|本期|全年|上半年|下半年|第[一二三四]季度|20\d\d年\d{1,2}月)?"
                             r"(?:试点|上线|推行|新增|建成|开设|组建|开放|推出|实行|受理|完成|收到|安装|部署|开通|租用|举办|召开)了?")
-_ZH_STOP = re.compile(r"由|从|改为|达到|提升|提高|降|增长|增加|上涨|参加|上线|试点|实行|执行|实施|与|[，,；;（(]|\d|为|将|于|每周|每日|每月|"
+_ZH_STOP = re.compile(r"由|从|改为|达到|提升|提高|降|增长|增加|上涨|参加|上线|试点|实行|执行|实施|与|[，,；;（(]|\d|"
+                      r"为|将|于|每周|每日|每月|"
                       r"全部|统一|覆盖|发生|收到|完成|配备|挂钩|占")
 _ZH_TIME = re.compile(r"^(?:本季度|本年度|本期|全年|上半年|下半年|第[一二三四]季度末?|20\d\d年\d{1,2}月)")
 _EN_STOP = re.compile(r"(?i)\s+(?:of|was|were|is|are|now|moved|reached|covers|averaged|tied|between|with|on|for|in|at"

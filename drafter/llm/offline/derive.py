@@ -1,7 +1,7 @@
 """Exact arithmetic on figures as the facts write them: differences, percentage-point changes, percent changes.
 
-Every result is written back in the unit of its inputs ("45分钟", "25分钟" → "20分钟"; "8.2%", "6.9%" → 1.3 points), so a
-check can redo it from the Derivation. Nothing is derived when the two figures do not share a unit.
+Every result is written back in the unit of its inputs ("45分钟", "25分钟" → "20分钟"; "8.2%", "6.9%" → 1.3
+points), so a check can redo it from the Derivation. Nothing is derived when the two figures do not share a unit.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 _AMOUNT = re.compile(r"^(?P<pre>[^\d]*?)(?P<num>\d[\d,]*(?:\.\d+)?)(?P<suf>\s*[^\d]*)$")
-_DURATION = re.compile(r"^\s*(?:天|日|分钟|小时|秒|周|个月|月|年|days?|minutes?|hours?|weeks?|months?|years?|seconds?)\s*$",
+_DURATION = re.compile(r"^\s*(?:天|日|分钟|小时|秒|周|个月|月|年|days?|minutes?|hours?|weeks?|months?|years?|"
+                       r"seconds?)\s*$",
                        re.I)
 _COUNTED = re.compile(r"^\s*(?:个|家|人|座|辆|张|间|条|件|次|单|户|名|位|所|台|套|项|款|场|吨|公里|千米|万人|万件|"
                       r"[a-z]+)\s*$", re.I)
@@ -78,7 +79,8 @@ def change(before: str, after: str, pp_unit: str) -> Result | None:
 def percent_change(before: str, after: str) -> Result | None:
     """(after − before) / before, rounded to a whole percent; None when before is zero or the units differ."""
     a, b = amount(before), amount(after)
-    if a is None or b is None or not (a.pre or a.suf.strip()) or a.number == 0 or a.pre != b.pre or a.suf.strip() != b.suf.strip():
+    if a is None or b is None or not (a.pre or a.suf.strip()) or a.number == 0 or a.pre != b.pre \
+            or a.suf.strip() != b.suf.strip():
         return None
     pct = (b.number - a.number) / a.number * 100
     text = f"{abs(pct).quantize(Decimal(1))}%"
@@ -88,8 +90,8 @@ def percent_change(before: str, after: str) -> Result | None:
 def share(part: str, whole: str) -> Result | None:
     """part / whole as a whole percent; None across units, for a zero whole, or when the part exceeds the whole."""
     a, b = amount(part), amount(whole)
-    if a is None or b is None or not (a.pre or a.suf.strip()) or b.number == 0 or a.number >= b.number or a.pre != b.pre \
-            or a.suf.strip() != b.suf.strip():
+    if a is None or b is None or not (a.pre or a.suf.strip()) or b.number == 0 or a.number >= b.number \
+            or a.pre != b.pre or a.suf.strip() != b.suf.strip():
         return None
     pct = a.number / b.number * 100
     return Result("share", [part, whole], f"{pct.quantize(Decimal(1))}%", 1)

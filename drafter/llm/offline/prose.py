@@ -26,12 +26,15 @@ from drafter.text.fact_kinds import from_to, is_control, is_plan, is_problem, is
 from drafter.text.goals import shared_terms
 
 _PILOT_ZH = re.compile(r"试点(?:了)?(?P<obj>[^，。；,;]+)")
-_PILOT_EN = re.compile(r"(?i)^(?:(?:pilot|trial)\s+of\s+(?P<obj1>.+?)(?:\s+(?:on|in|with|at|across)\s+(?P<scope1>\d[^,;.]*))?"
+_PILOT_EN = re.compile(r"(?i)^(?:(?:pilot|trial)\s+of\s+(?P<obj1>.+?)(?:\s+(?:on|in|with|at|"
+                       r"across)\s+(?P<scope1>\d[^,;.]*))?"
                        r"|(?P<obj2>.+?)\s+(?:was\s+|were\s+)?(?:piloted|trialled|trialed|tested)"
                        r"(?:\s+(?:on|in|with|at|across)\s+(?P<scope2>\d[^,;.]*))?)\s*$")
-_SCOPE_ZH = re.compile(r"覆盖(?:了)?(?:\d+(?:\.\d+)?[家个所座辆条名位间]?(?P<a>[\u4e00-\u9fff]{1,6})|(?P<b>[\u4e00-\u9fff]{1,6}?)\d+[个家所座])"
+_SCOPE_ZH = re.compile(r"覆盖(?:了)?(?:\d+(?:\.\d+)?[家个所座辆条名位间]?(?P<a>[\u4e00-\u9fff]{1,6})|"
+                       r"(?P<b>[\u4e00-\u9fff]{1,6}?)\d+[个家所座])"
                        r"|在\d+[个家所座](?P<c>[\u4e00-\u9fff]{1,4}?)试点")
-_CHANGE_ZH = re.compile(r"(?:由|从)[^，。；]+?(?:改为|改成|转为)(?P<new>[^，。；]+)|(?:改为|改成|转为)(?P<new2>[^，。；]+)")
+_CHANGE_ZH = re.compile(r"(?:由|从)[^，。；]+?(?:改为|改成|转为)(?P<new>[^，。；]+)|(?:改为|改成|"
+                        r"转为)(?P<new2>[^，。；]+)")
 _CHANGE_EN = re.compile(r"(?i)\b(?:moved\s+to|switched\s+to|now)\s+(?P<new>[^,;.]+)")
 _LAUNCH_ZH = re.compile(r"(?:上线|建成|安装|部署|开通|推出|启用)(?:了)?(?P<obj>[^，。；,;]+)"
                         r"|开设(?:了)?(?P<obj2>[^，。；,;]+?(?:服务|功能|系统|平台|渠道))")
@@ -40,23 +43,29 @@ _LAUNCH_EN = re.compile(r"(?i)^(?P<obj>.+?)\s+(?:was\s+|were\s+)?(?:released|ins
 _MEETING_ZH = re.compile(r"(?:例会|晨会|早会|视频会议|评审会|恳谈会|座谈会|会议)")
 _MEETING_EN = re.compile(r"(?i)\b(?P<m>(?:monthly|weekly|daily|quarterly)\s+(?:[\w-]+\s+){0,3}?"
                          r"(?:forum|stand-up|review|meeting|call))\b")
-_TIED_ZH = re.compile(r"^(?P<subj>[^，。；]+?)与(?P<what>[^，。；]+?)挂钩|^(?P<subj2>[^，。；]+?)将(?P<what2>[^，。；]+?)权重")
+_TIED_ZH = re.compile(r"^(?P<subj>[^，。；]+?)与(?P<what>[^，。；]+?)挂钩|"
+                      r"^(?P<subj2>[^，。；]+?)将(?P<what2>[^，。；]+?)权重")
 _TIED_EN = re.compile(r"(?i)^(?P<subj>.+?)\s+(?:(?:is|are|was|were)\s+)?(?:tied|linked)\s+to\s+(?P<what>[^,;.]+)")
 _PRACTICE_ZH = re.compile(r"(?:实行|推行|执行|实施|采用)(?P<obj>[^，。；]+)")
-_ON_TIME_ZH = re.compile(r"(?P<subj>[\u4e00-\u9fff]+?)\d+[宗件起单个次]?[，,](?P<window>\d+(?:个工作日|小时|天|日))内(?P<done>[\u4e00-\u9fff]*?)"
+_ON_TIME_ZH = re.compile(r"(?P<subj>[\u4e00-\u9fff]+?)\d+[宗件起单个次]?[，,](?P<window>\d+(?:个工作日|小时|天|"
+                         r"日))内(?P<done>[\u4e00-\u9fff]*?)"
                          r"(?:率|比例)(?P<rate>\d+(?:\.\d+)?)%")
 _CAPACITY = re.compile(r"^(?P<subj>[^，。；]*?产能)|(?i:^(?P<en>[\w\s-]*?capacity))")
 _TRAINING_ZH = re.compile(r"(?:完成|开展|组织)?(?P<obj>[\u4e00-\u9fffA-Za-z]*?(?:培训|认证))")
 _TRAINING_EN = re.compile(r"(?i)\b(?P<obj>[\w\s-]*?(?:training|certification|onboarding\s+course))\b")
-_SHARE_ZH = re.compile(r"(?P<whole_name>[\u4e00-\u9fffA-Za-z]+?)(?P<whole>\d+(?:\.\d+)?(?P<u>[\u4e00-\u9fff]{1,2}))[，,]"
+_SHARE_ZH = re.compile(r"(?P<whole_name>[\u4e00-\u9fffA-Za-z]+?)"
+                       r"(?P<whole>\d+(?:\.\d+)?(?P<u>[\u4e00-\u9fff]{1,2}))[，,]"
                        r"(?:其中)?(?P<part_name>[\u4e00-\u9fffA-Za-z]+?)(?P<part>\d+(?:\.\d+)?(?P=u))(?![\d%])")
-_SHARE_EN = re.compile(r"(?i)^(?P<whole_name>[a-z][\w\s-]*?)\s+(?:of|was)\s+(?P<whole>[\d,]+),\s+including\s+(?P<part>[\d,]+)"
+_SHARE_EN = re.compile(r"(?i)^(?P<whole_name>[a-z][\w\s-]*?)\s+(?:of|"
+                       r"was)\s+(?P<whole>[\d,]+),\s+including\s+(?P<part>[\d,]+)"
                        r"\s+in\s+(?P<part_name>[\w\s-]+)$")
 _ESCROW_ZH = re.compile(r"(?P<subj>[^，。；]*?(?:监管账户|资金监管|托管账户))")
 _CONTROL_ZH = re.compile(r"^(?P<subj>[^，。；\d]*?(?:检查|抽检|巡检|检验))")
-_INVEST_ZH = re.compile(r"(?:新增|新建|改造)(?P<obj>[\u4e00-\u9fffA-Za-z]+?)\d.*投资|投资(?:建设)?(?P<obj2>[\u4e00-\u9fff]+)")
+_INVEST_ZH = re.compile(r"(?:新增|新建|改造)(?P<obj>[\u4e00-\u9fffA-Za-z]+?)\d.*投资|"
+                        r"投资(?:建设)?(?P<obj2>[\u4e00-\u9fff]+)")
 _INVEST_EN = re.compile(r"(?i)^(?P<obj>.+?)\s+with\s+a\s+budget\s+of\b")
-_DATA_METRIC = re.compile(r"占比|率|日均|平均|评分|天数|里程|人次|" + r"(?i:\b(?:rate|share|average|score|ratio|time)\b)")
+_DATA_METRIC = re.compile(r"占比|率|日均|平均|评分|天数|里程|人次|"
+                          r"" + r"(?i:\b(?:rate|share|average|score|ratio|time)\b)")
 _ALL = re.compile(r"全部|所有|100%|" + r"(?i:\ball\b|\bevery\b)")
 
 
@@ -107,15 +116,15 @@ def _advice(f: Payload, ctx: Ctx, views: list[GoalView]) -> Stmt | None:
         m = _PILOT_ZH.search(text)
         if m:
             obj = re.split(r"，|,", m.group("obj"))[0]
-            scope = _SCOPE_ZH.search(text)
-            noun = next((g for g in scope.groups() if g), None) if scope else None
+            found = _SCOPE_ZH.search(text)
+            noun = next((g for g in found.groups() if g), None) if found else None
             key = "pilot_scope" if noun else "pilot"
             return advice(a[key].format(obj=obj, scope=noun), ids)
     else:
-        m = _PILOT_EN.match(text)
-        if m:
-            obj = english.lower_first((m.group("obj1") or m.group("obj2") or "").strip())
-            scope = m.group("scope1") or m.group("scope2")
+        pilot = _PILOT_EN.match(text)
+        if pilot:
+            obj = english.lower_first((pilot.group("obj1") or pilot.group("obj2") or "").strip())
+            scope = pilot.group("scope1") or pilot.group("scope2")
             if scope:
                 return advice(a["pilot_scope"].format(obj=obj, scope=scope.strip()), ids)
             return advice(a["pilot"].format(obj=obj), ids)

@@ -10,7 +10,8 @@ from drafter.llm.offline import english
 from drafter.llm.offline.common import Ctx, Payload, Stmt, advice, clean, empty_paragraph, paragraph, placeholder
 from drafter.text.fact_kinds import fact_dates, outside_period, split_response
 
-_HAPPENED = re.compile(r"发生|事故|纠纷|警告|告警|处罚|超限|" + r"(?i:\b(?:failed|incidents?|warnings?|breach|outage|flagged)\b)")
+_HAPPENED = re.compile(r"发生|事故|纠纷|警告|告警|处罚|超限|"
+                       r"" + r"(?i:\b(?:failed|incidents?|warnings?|breach|outage|flagged)\b)")
 _AHEAD = re.compile(r"将于|将在|到期|风险上升|预计|即将|" + r"(?i:\b(?:will|expires?|expected|upcoming|ahead)\b)")
 
 
