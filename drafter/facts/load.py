@@ -17,7 +17,7 @@ from drafter.errors import InputError
 from drafter.facts.catalog import OPENING, SECTION_KEYS, route_fact
 from drafter.facts.model import SECTION_LIST_KEYS, Fact, Facts, FactsFile, GoalSpec, goal_text
 from drafter.text.fact_kinds import is_control, is_goal_like, is_plan, is_profile, is_stated_result
-from drafter.text.goals import metric_value, parse_goal, split_goals
+from drafter.text.goal_fields import metric_value, read_goal, split_goals
 
 MAX_FACTS_BYTES = 512 * 1024
 
@@ -98,7 +98,7 @@ def goal_metrics(file: FactsFile) -> list[str]:
             out.append(goal.metric)
             continue
         for part in split_goals(goal):
-            metric = parse_goal(part).metric
+            metric = read_goal(part).metric
             if metric:
                 out.append(metric)
     return [m for m in dict.fromkeys(out) if len(m) >= 2]
@@ -110,7 +110,7 @@ def _goal_section(text: str, typed: bool, candidates: list[str]) -> str:
         return route_fact(text, candidates)
     if typed:
         return "goals"
-    parts = parse_goal(text)
+    parts = read_goal(text)
     if (is_plan(text) and not (parts.metric and parts.target)) or is_stated_result(text):
         others = [k for k in candidates if k != "goals"]
         return route_fact(text, others) if others else "goals"

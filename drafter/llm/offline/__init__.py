@@ -16,7 +16,7 @@ from drafter.llm.offline.goals import goals_section
 from drafter.llm.offline.prose import prose_section
 from drafter.llm.offline.risks import risks_section
 from drafter.llm.protocol import ModelRequest, ModelResponse, estimated_usage
-from drafter.text.goals import parse_goal
+from drafter.text.goal_fields import read_goal
 
 __all__ = ["OfflineModel", "draft", "lower_first", "parse_goal_text", "phrases"]
 
@@ -41,7 +41,7 @@ def draft(payload: Payload, schema_name: str, facts: list[Payload] | None = None
 
 def parse_goal_text(text: str) -> dict[str, str | None]:
     """Best-effort metric/baseline/target/deadline from a goal sentence; None where absent."""
-    slots = parse_goal(text)
+    slots = read_goal(text)
     return {"metric": slots.metric, "baseline": slots.baseline, "target": slots.target, "deadline": slots.deadline}
 
 

@@ -20,7 +20,7 @@ from drafter.llm.offline.common import (
     placeholder,
 )
 from drafter.text.fact_kinds import is_goal_like, polarity
-from drafter.text.goals import metric_value, parse_goal, shared_terms, split_goals
+from drafter.text.goal_fields import metric_value, read_goal, shared_terms, split_goals
 
 FIELDS = ("target", "deadline", "owner")
 
@@ -77,7 +77,7 @@ def goal_views(ctx: Ctx) -> list[GoalView]:
                                   direction))
             continue
         for part in split_goals(f["text"]):
-            slots = parse_goal(part)
+            slots = read_goal(part)
             metric = slots.metric or re.sub(r"^(?:提升|提高|降低|减少|改善|优化|加强)", "", f["text"]).strip()
             direction = slots.direction or _direction(slots.baseline, slots.target, metric)
             views.append(GoalView(f["id"], metric, slots.baseline, slots.target, slots.deadline, slots.owner,

@@ -23,7 +23,7 @@ from drafter.llm.offline.common import (
 )
 from drafter.llm.offline.goals import GoalView, goal_views
 from drafter.text.fact_kinds import from_to, is_control, is_plan, is_problem, is_process_change
-from drafter.text.goals import shared_terms
+from drafter.text.goal_fields import shared_terms
 
 _PILOT_ZH = re.compile(r"试点(?:了)?(?P<obj>[^，。；,;]+)")
 _PILOT_EN = re.compile(r"(?i)^(?:(?:pilot|trial)\s+of\s+(?P<obj1>.+?)(?:\s+(?:on|in|with|at|"
