@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from drafter.errors import InputError
 from drafter.facts.catalog import OPENING, SECTION_KEYS, route_fact
 from drafter.facts.model import SECTION_LIST_KEYS, Fact, Facts, FactsFile, GoalSpec, goal_text
-from drafter.text.fact_kinds import is_control, is_goal_like, is_plan, is_profile, is_stated_result
+from drafter.text.fact_kinds import is_control, is_goal_like, is_headline, is_plan, is_profile, is_stated_result
 from drafter.text.goal_fields import metric_value, read_goal, split_goals
 
 MAX_FACTS_BYTES = 512 * 1024
@@ -87,6 +87,10 @@ def _number(file: FactsFile, lines: dict[tuple[Any, ...], int]) -> list[Fact]:
             else:
                 section = key if key in candidates else route_fact(value, candidates)
                 items.append(Fact(id=fid, source=key, section=section, text=value, line=line))
+    if "data" in candidates and not any(f.section == "data" for f in items):
+        # a required data section with no facts of its own takes the period's headline figures (revenue, GMV …)
+        items = [f.model_copy(update={"section": "data"}) if f.section == OPENING and is_headline(f.text) else f
+                 for f in items]
     return items
 
 

@@ -213,6 +213,15 @@ def split_response(text: str) -> tuple[str, str | None]:
     return text[:m.start()].strip(), response or None
 
 
+def is_headline(text: str) -> bool:
+    """A period total (revenue, GMV, volume) rather than the company's footprint."""
+    return bool(_SCALE.search(text)) and not _FOOTPRINT_COUNT.search(text)
+
+
+_FOOTPRINT_COUNT = re.compile(r"门店\d|\d+家门店|\d+个(?:生产)?基地|床位|冷藏车|SKU|站点|充电站|"
+                              r"(?i:\b\d[\d,]*\s+(?:hotels|stores|trucks))")
+
+
 def is_profile(text: str) -> bool:
     """Who the company is: footprint or scale with a figure (门店42家, 27 hotels, 营业收入…, ARR…)."""
     if not extract_figures(text) or is_goal_like(text) or is_plan(text) or is_problem(text):

@@ -66,8 +66,8 @@ def opening(ctx: Ctx) -> dict[str, Any]:
         if clauses:
             first = clauses[0]
             if industry and first.startswith(company + " ") and not extract_figures(industry):
-                who = o["who_industry"].format(company=company, article=english.article(english.lower_first(industry)),
-                                               industry=english.lower_first(industry))
+                flat = re.sub(r"\s*\(([^)]*)\)", r", \1", english.lower_first(industry))
+                who = o["who_industry"].format(company=company, industry=flat)
                 first = who + first[len(company):]
             statements.append(fact(ctx.sentence(first), [profile[0]["id"]]))
             statements += [fact(ctx.sentence(c), [f["id"]]) for c, f in zip(clauses[1:], profile[1:], strict=True)]
@@ -131,6 +131,8 @@ def _results(ctx: Ctx, goal_ids: set[str]) -> list[Payload]:
             continue
         if is_improvement(text):
             found.append((0 if from_to(text) else 1, n, f))
+        elif f.get("section") == OPENING:  # the company's footprint is not a result of the period
+            continue
         elif is_result(text) and re.search(r"增长|提升|新增|上线|建成|达到|覆盖|(?i:\bup\b|reached|launched)", text):
             found.append((2, n, f))
     for n, f in enumerate(ctx.facts):  # changes of how work is done, and launches, when figures are few

@@ -220,14 +220,20 @@ def topic(text: str, lang: str) -> str | None:
     """What a fact is about, in its own words ("试点燕麦奶低糖系列，覆盖12家门店" → 燕麦奶低糖系列)."""
     text = clean(text)
     if lang == "en":
+        of = re.match(r"(?i)^((?:pilot|trial|refurbishment|review|rollout)\s+of\s+[^\d,;]+?)(?:\s+(?:on|in|with|at|"
+                      r"for|across)\b|$)",
+                      text)
+        if of:
+            return english.lower_first(of.group(1).strip())
         head = _EN_STOP.split(text, maxsplit=1)[0].strip()
         if head[:1].isdigit() or len(head) < 3:
             return None
         return english.lower_first(head)
+    text = re.sub(r"^在[^，,。]{1,12}?(?=试点|租用|设有|开设|运营|推行)", "", _ZH_TIME.sub("", text))
     m = _ZH_VERB_START.match(text)
-    body = text[m.end():] if m and m.end() else _ZH_TIME.sub("", text)
+    body = text[m.end():] if m and m.end() else text
     head = _ZH_STOP.split(body, maxsplit=1)[0].strip()
-    return head if 2 <= len(head) <= 14 else None
+    return head if 2 <= len(head) <= 12 else None
 
 
 # --- statement builders -------------------------------------------------------------------------------------------

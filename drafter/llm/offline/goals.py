@@ -197,10 +197,9 @@ def _track_statement(views: list[GoalView], ctx: Ctx) -> Stmt | None:
     owned = [v for v in views if v.owner and v.deadline and v.target]
     if not owned:
         return None
-    owners = ctx.join(list(dict.fromkeys(v.owner for v in owned if v.owner)), plain=True)
+    names = list(dict.fromkeys(v.owner for v in owned if v.owner))
+    owners = ctx.join([english.lower_first(n) for n in names] if ctx.lang == "en" else names, plain=True)
     metrics = ctx.join([v.shown(ctx.lang) for v in owned], plain=True)
-    if ctx.lang == "en":
-        owners = english.lower_first(owners)
     return advice(ctx.sentence(ctx.t("goals.track", owners=owners, metrics=metrics)),
                   [i for v in owned for i in v.ids])
 

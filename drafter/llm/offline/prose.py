@@ -23,6 +23,7 @@ from drafter.llm.offline.common import (
 )
 from drafter.llm.offline.goals import GoalView, goal_views
 from drafter.text.fact_kinds import from_to, is_control, is_plan, is_problem, is_process_change
+from drafter.text.figures import extract_figures
 from drafter.text.goal_fields import shared_terms
 
 _PILOT_ZH = re.compile(r"试点(?:了)?(?P<obj>[^，。；,;]+)")
@@ -59,6 +60,10 @@ _SHARE_ZH = re.compile(r"(?P<whole_name>[\u4e00-\u9fffA-Za-z]+?)"
 _SHARE_EN = re.compile(r"(?i)^(?P<whole_name>[a-z][\w\s-]*?)\s+(?:of|"
                        r"was)\s+(?P<whole>[\d,]+),\s+including\s+(?P<part>[\d,]+)"
                        r"\s+in\s+(?P<part_name>[\w\s-]+)$")
+_COST = re.compile(r"^(?:本季度|本年度|全年|上半年|下半年|第[一二三四]季度)?"
+                   r"(?P<zh>[\u4e00-\u9fff及和、]{2,12}?(?:费用|支出))\d"
+                   r"|(?i:^(?P<en>[a-z][\w\s-]{2,40}?(?:costs?|spend|expenses?))\s+(?:of|was|were)\s)")
+_PAIRED_ZH = re.compile(r"每(?:名|位|个)(?P<a>[\u4e00-\u9fff]{2,8}?)配备\d+(?:名|位|个)(?P<b>[\u4e00-\u9fff]{2,8})")
 _ESCROW_ZH = re.compile(r"(?P<subj>[^，。；]*?(?:监管账户|资金监管|托管账户))")
 _CONTROL_ZH = re.compile(r"^(?P<subj>[^，。；\d]*?(?:检查|抽检|巡检|检验))")
 _INVEST_ZH = re.compile(r"(?:新增|新建|改造)(?P<obj>[\u4e00-\u9fffA-Za-z]+?)\d.*投资|"
@@ -137,7 +142,8 @@ def _advice(f: Payload, ctx: Ctx, views: list[GoalView]) -> Stmt | None:
             new = (m.groupdict().get("new") or m.groupdict().get("new2") or "").strip()
             if ctx.lang == "en":
                 new = english.lower_first(text[:m.start()].strip()) or new
-            link = _goal_link(text, views)
+            before = re.split(r"由|从|改为|改成|(?i:\s+(?:moved|switched|now)\b)", text)[0]
+            link = _goal_link(before, views)
             if link is not None:
                 return advice(a["change_goal"].format(metric=link.shown(ctx.lang), new=new), [*ids, *link.ids])
             return advice(a["change"].format(new=new), ids)
@@ -184,8 +190,16 @@ def _advice(f: Payload, ctx: Ctx, views: list[GoalView]) -> Stmt | None:
     if m:
         return advice(a["escrow"].format(subject=m.group("subj")), ids)
     m = _PRACTICE_ZH.search(text) if ctx.lang == "zh" and not re.search(r"\d", text) else None
-    if m:
+    if m or (f.get("section") == "processes" and ctx.lang == "zh" and not re.search(r"\d", text)):
         return advice(a["practice"].format(fact=text), ids)
+    m = _PAIRED_ZH.search(text) if ctx.lang == "zh" else None
+    if m:
+        return advice(a["paired"].format(a=m.group("a"), b=m.group("b")), ids)
+    m = _COST.search(text)
+    if m and extract_figures(text):
+        subject = (m.group("zh") or m.group("en") or "").strip()
+        if subject:
+            return advice(a["cost"].format(subject=english.lower_first(subject) if ctx.lang == "en" else subject), ids)
     subject = topic(text, ctx.lang) or ""
     link = _same_head(subject, views, ctx.lang) if subject else None
     if link is not None:

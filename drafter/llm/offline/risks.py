@@ -27,6 +27,8 @@ def _subject(text: str) -> str:
 _PRICE = re.compile(r"价格|单价|成本|汇率|(?i:\b(?:prices?|costs?|currency|exchange\s+rate)\b)")
 _SHARE = re.compile(r"占比|集中|第一大|依赖|(?i:\b(?:concentrat\w*|largest|single\s+customer)\b)")
 _POLICY = re.compile(r"改革|政策|法规|新规|(?i:\b(?:regulation|policy|reform|law)\b)")
+_STAFF = re.compile(r"空缺|缺员|离职|流失|招聘|人手|(?i:\b(?:vacanc(?:y|ies)|turnover|attrition|"
+                    r"shortage\s+of\s+staff)\b)")
 _RISING = re.compile(r"风险上升|(?i:\brising\b)")
 
 
@@ -43,6 +45,10 @@ def _risk_advice(f: Payload, ctx: Ctx) -> Stmt | None:
     if _RISING.search(text):
         subject = re.sub(r"风险上升.*$|(?i:\s+risk\s+is\s+rising.*$)", "", first)
         return advice(ctx.sentence(a["risk_rising"].format(subject=subject)), ids)
+    if _STAFF.search(text):
+        subject = re.sub(r"\s*(?:of\s+)?\d[\d.,]*\s*%?.*$", "", first).strip() if en else first
+        return advice(ctx.sentence(a["risk_staff"].format(subject=english.lower_first(subject) if en else subject)),
+                      ids)
     if _HAPPENED.search(text):
         subject = f"the {english.lower_first(text)}" if en else first
         return advice(ctx.sentence(a["risk_event"].format(subject=subject)), ids)
