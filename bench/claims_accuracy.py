@@ -19,7 +19,6 @@ from drafter.critic.document import from_markdown, from_overview, sentences  # n
 from drafter.facts.load import load_facts  # noqa: E402
 from drafter.facts.model import Facts  # noqa: E402
 
-
 WITH_GROUNDING = False  # also count grounding's unsupported figures (the critic as a whole)
 
 

@@ -104,12 +104,14 @@ def test_placeholder_runs_are_highlighted(coffee_draft: tuple[Overview, docx.doc
     runs = [r for p in document.paragraphs for r in p.runs]
     marked = [r.text for r in runs if r.font.highlight_color == WD_COLOR_INDEX.YELLOW]
     assert marked == PLACEHOLDER_RE.findall(markdown)
-    assert "【待补充：截止时间】" in marked
+    wanted = "【待补充：单杯原料成本目标的截止时间】"
+    assert wanted in marked
     for run in runs:
         if run.font.highlight_color is None:
             assert not PLACEHOLDER_RE.search(run.text)
-    line = next(p for p in document.paragraphs if "【待补充：截止时间】" in p.text)
-    assert line.runs[0].text == "【待补充：截止时间】" and line.runs[1].text.startswith("前，单杯原料成本")
+    line = next(p for p in document.paragraphs if p.text.startswith("单杯原料成本：") and wanted in p.text)
+    texts = [r.text for r in line.runs]
+    assert wanted in texts and texts[0].startswith("单杯原料成本：")  # the placeholder is a run of its own
 
 
 def test_core_properties(coffee_draft: tuple[Overview, docx.document.Document, str]) -> None:

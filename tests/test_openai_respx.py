@@ -115,7 +115,7 @@ class FakeServer:
         context = extract_data(body["messages"][0]["content"]) or {}
         task = next(p for p in (extract_data(m["content"] or "") for m in body["messages"][1:]) if p)
         payload = payload_from_blocks(context, task)
-        args = draft(payload, name)
+        args = draft(payload, name, context.get("facts"))
         if self.suffix and "paragraphs" in args:
             args["paragraphs"][0]["text"] += self.suffix
         return as_requested(body, httpx.Response(200, json=completion(name, args, mode)))

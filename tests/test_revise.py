@@ -35,7 +35,12 @@ class Rewriter(FunctionModel):
         args = dict((await self.offline.respond(request)).parsed or {})
         if "paragraphs" in args:
             n = next(self.counter)
-            args["paragraphs"][0]["text"] += f"（第{'一二三四五六七八九'[n % 9]}次修订）"
+            mark = f"（第{'一二三四五六七八九'[n % 9]}次修订）"
+            first = args["paragraphs"][0]
+            if first.get("statements"):  # a paragraph's text follows from its statements
+                first["statements"][-1]["text"] += mark
+            else:
+                first["text"] += mark
         return args
 
 
@@ -149,7 +154,7 @@ def test_offline_says_it_cannot_follow_free_text(draft: Path) -> None:
 def test_edit_parses_hand_text_back(draft: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     script = tmp_path / "ed.py"
     script.write_text("import sys\np=sys.argv[1]\nt=open(p,encoding='utf-8').read()\n"
-                      "open(p,'w',encoding='utf-8').write(t.replace('员工380人','员工380人（含兼职）')"
+                      "open(p,'w',encoding='utf-8').write(t.replace('210人次','210人次（含复训）')"
                       "+'\\n\\n- 新增一条要点：店长每周参加区域经营例会\\n')\n", encoding="utf-8")
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
     result = runner.invoke(app, ["edit", str(draft), "team"])
@@ -158,10 +163,10 @@ def test_edit_parses_hand_text_back(draft: Path, tmp_path: Path, monkeypatch: py
     team = overview.section("team")
     assert team.current == 2 and team.history[-1].origin == "edit"
     md = (draft / "overview.md").read_text(encoding="utf-8")
-    assert "员工380人（含兼职）" in md and "- 新增一条要点" in md
+    assert "210人次（含复训）" in md and "- 新增一条要点" in md
     facts_by_text = {f.text: f.id for f in overview.facts}
     cited = {i for p in team.content.paragraphs for i in p.fact_ids}  # type: ignore[union-attr]
-    assert facts_by_text["华东地区42家门店，员工380人"] in cited
+    assert facts_by_text["第四季度完成咖啡师技能认证210人次"] in cited
 
 
 def test_unknown_section_and_missing_draft(draft: Path, tmp_path: Path) -> None:

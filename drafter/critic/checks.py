@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from drafter.critic.claims import check_claims
 from drafter.critic.coverage import check_facts_used, check_placeholders, check_sections
 from drafter.critic.document import PLACEHOLDER_RE, Document, GoalItem, from_overview
-from drafter.critic.claims import check_claims
 from drafter.critic.grounding import check_grounding
 from drafter.critic.registry import CheckContext, register, registered
 from drafter.critic.smart import SmartMarks, judge_goal, judge_typed_goal

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from drafter.critic.document import Document, DocSection, sentences, strip_placeholders
+from drafter.critic.document import DocSection, Document, sentences, strip_placeholders
 from drafter.critic.smart import judge_goal, judge_typed_goal
 from drafter.draft.blocks import PLACEHOLDER_RE, Block
 from drafter.draft.model import Finding, Statement

@@ -148,6 +148,13 @@ _GOAL_CUE = re.compile(
     re.I,
 )
 _GENERAL = re.compile(r"应该?|通常|一般|往往|有助于|\b(?:should|usually|typically|generally|helps?)\b", re.I)
+# Sentences about goals in general (how to set them, what SMART means), not a statement of this company's aim.
+_ABOUT_GOALS = re.compile(
+    r"SMART|原则|是指|意味着|要求目标|目标(?:的制定|的设定|必须|需要|应当|可以|能够)|制定目标|设定目标|明确的目标|"
+    r"具体性|可衡量性|可测量性|可实现性|相关性|时限性|例如|比如|如果|只有|是非常|的重要性|"
+    r"\b(?:for\s+example|e\.g\.|such\s+as|if\s+the\s+goal|goals?\s+(?:should|must|need|ought)|means\s+that)\b",
+    re.I,
+)
 
 
 def _goal_items(text: str) -> list[GoalItem]:
@@ -158,9 +165,18 @@ def _goal_items(text: str) -> list[GoalItem]:
         return [GoalItem(i) for i in items]
     goals = []
     for sentence in sentences(text):
-        if PLACEHOLDER_RE.search(sentence) or (_GOAL_CUE.search(sentence) and not _GENERAL.search(sentence)):
+        aim = _GOAL_CUE.search(sentence) and not _GENERAL.search(sentence) and not _ABOUT_GOALS.search(sentence)
+        if PLACEHOLDER_RE.search(sentence) or (aim and _concrete(sentence)):
             goals.append(GoalItem(sentence))
     return goals
+
+
+def _concrete(sentence: str) -> bool:
+    """A goal in prose names a figure or a time: without either it is talk about goals, not one."""
+    from drafter.text.figures import extract_figures, normalize_text
+    from drafter.text.time_expressions import find_time_spans
+
+    return bool(extract_figures(sentence) or find_time_spans(normalize_text(sentence)))
 
 
 def load_document(path: Path, lang: str | None = None) -> tuple[Document, Overview | None]:

@@ -9,6 +9,7 @@ from drafter.draft.blocks import PLACEHOLDER_RE
 from drafter.draft.model import Goal
 from drafter.messages import message
 from drafter.text.figures import extract_figures, normalize_with_offsets
+from drafter.text.goal_slots import parse_goal
 from drafter.text.goals import (
     _QUANTITY_KINDS,
     _SPECIAL_TARGET,
@@ -67,10 +68,15 @@ def _dated(deadline: str) -> bool:
 def _judge(text: str, lang: str, strategy_terms: Sequence[str], given: frozenset[str]) -> SmartMarks:
     """The text rules, with the dimensions in `given` already known to pass from the goal's typed fields."""
     norm = normalize_with_offsets(text)[0]
+    slots = parse_goal(text, lang)
+    if not slots.is_goal and not given:
+        return SmartMarks(False, False, None, None, False, (message("smart.reason.not-a-goal", lang),))
     targets = _targets(text)
-    measurable = "measurable" in given or bool(targets) or bool(_SPECIAL_TARGET.search(norm))
-    specific = "specific" in given or _is_specific(norm, measurable)
-    time_bound = "time_bound" in given or bool(find_time_spans(norm))
+    measurable = "measurable" in given or bool(targets) or bool(_SPECIAL_TARGET.search(norm)) \
+        or (bool(slots.deliverable or slots.avoidance or slots.fraction or slots.comparator) and not slots.vague_only)
+    specific = "specific" in given or slots.metric_direction or slots.avoidance or bool(slots.deliverable) \
+        or (_is_specific(norm, measurable) and not slots.vague_only)
+    time_bound = "time_bound" in given or bool(find_time_spans(norm)) or slots.deadline
     achievable, why = _achievable(text, targets)
     relevant: bool | None = None
     if strategy_terms:

@@ -41,8 +41,9 @@ CATALOG: tuple[SectionSpec, ...] = (
     ),
     SectionSpec(
         "team", "团队协作", "Team and collaboration", True, "prose",
-        ("团队", "员工", "人员", "招聘", "培训", "部门", "小组", "协作", "跨部门", "店长", "人",
-         "team", "staff", "employees", "hire", "training", "headcount"),
+        ("团队", "员工", "职工", "人员", "招聘", "培训", "小组", "协作", "跨部门", "店长", "教师", "老师", "离职",
+         "例会", "晨会", "早会", "team", "staff", "employees", "hire", "training", "headcount", "turnover", "forum",
+         "stand-up"),
         ("团队", "协作", "团队协作", "团队构成", "团队结构", "team", "collaboration", "people"),
     ),
     SectionSpec(
@@ -53,20 +54,23 @@ CATALOG: tuple[SectionSpec, ...] = (
     ),
     SectionSpec(
         "resources", "资源管理", "Resource management", False, "prose",
-        ("预算", "成本", "库存", "采购", "资金", "设备", "仓", "场地", "物料", "费用",
-         "budget", "cost", "inventory", "procurement", "warehouse", "capex", "spend"),
+        ("预算", "成本", "库存", "采购", "资金", "设备", "仓库", "仓储", "海外仓", "冷库", "产能", "投资", "租赁",
+         "场地",
+         "物料", "费用", "支出", "budget", "cost", "inventory", "procurement", "warehouse", "capex", "spend",
+         "capacity", "refurbishment"),
         ("资源", "资源管理", "resource", "resources", "resource management"),
     ),
     SectionSpec(
         "risks", "风险管理", "Risk management", False, "risks",
-        ("风险", "合规", "投诉", "安全", "竞争", "波动", "隐患", "事故", "舆情", "断供", "监管",
+        ("风险", "合规", "安全", "竞争", "波动", "隐患", "事故", "舆情", "断供", "监管", "纠纷", "警告",
          "risk", "compliance", "incident", "outage", "competition", "regulator"),
         ("风险", "风险管理", "应对", "risk", "risks", "risk management"),
     ),
     SectionSpec(
         "customers", "客户关系管理", "Customer relationships", False, "prose",
-        ("客户", "会员", "用户", "满意度", "NPS", "复购", "留存", "口碑", "CRM", "回访",
-         "customer", "member", "client", "NPS", "retention", "churn", "loyalty", "satisfaction"),
+        ("客户", "会员", "用户", "顾客", "患者", "业主", "家长", "满意度", "NPS", "复购", "留存", "口碑", "CRM", "回访",
+         "投诉", "评分", "customer", "member", "client", "NPS", "retention", "churn", "loyalty", "satisfaction",
+         "review", "complaint"),
         ("客户", "客户关系", "客户关系管理", "CRM", "customer", "customers", "customer relationships"),
     ),
     SectionSpec(
@@ -85,7 +89,7 @@ CATALOG: tuple[SectionSpec, ...] = (
         "improvement", "持续改进与创新", "Continuous improvement", True, "prose",
         ("改进", "优化", "创新", "试点", "复盘", "迭代", "新品",
          "improve", "pilot", "innovation", "retrospective", "iterate"),
-        ("改进", "创新", "持续改进", "持续改进与创新", "优化策略", "improvement", "continuous improvement",
+        ("改进", "创新", "持续改进", "持续优化", "持续改进与创新", "优化策略", "improvement", "continuous improvement",
          "innovation"),
     ),
     SectionSpec(
@@ -96,6 +100,7 @@ CATALOG: tuple[SectionSpec, ...] = (
 )
 
 SECTION_KEYS: tuple[str, ...] = tuple(s.key for s in CATALOG)
+OPENING = "opening"  # where profile facts (who the company is) are routed: the opening paragraph, not a section
 _BY_KEY = {s.key: s for s in CATALOG}
 ZH_NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五")
 
@@ -123,8 +128,12 @@ def select_sections(with_facts: Iterable[str], override: Sequence[str] | None = 
     return [s.key for s in CATALOG if s.required or s.key in have]
 
 
-def route_fact(text: str, candidates: Sequence[str] = SECTION_KEYS) -> str:
-    """Pick the section a flat fact belongs to, by keyword hits (ties go to the earlier section)."""
+def route_fact(text: str, candidates: Sequence[str] = SECTION_KEYS, fallback: str | None = None) -> str:
+    """Pick the section a flat fact belongs to, by keyword hits (ties go to the earlier section).
+
+    Keywords are words of two or more characters (a single 人 would send 个人存款 to the team). Without a hit the
+    fact goes to `fallback` when given and selected, else to data when it has a figure.
+    """
     lowered = text.lower()
     best, best_score = "", 0
     for key in candidates:
@@ -135,6 +144,8 @@ def route_fact(text: str, candidates: Sequence[str] = SECTION_KEYS) -> str:
             best, best_score = key, score
     if best:
         return best
+    if fallback and fallback in candidates:
+        return fallback
     return "data" if re.search(r"\d", text) and "data" in candidates else _first_present(candidates)
 
 

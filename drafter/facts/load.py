@@ -14,8 +14,10 @@ import yaml
 from pydantic import ValidationError
 
 from drafter.errors import InputError
-from drafter.facts.catalog import SECTION_KEYS, route_fact
+from drafter.facts.catalog import OPENING, SECTION_KEYS, route_fact
 from drafter.facts.model import SECTION_LIST_KEYS, Fact, Facts, FactsFile, GoalSpec, goal_text
+from drafter.text.fact_kinds import is_control, is_goal_like, is_headline, is_plan, is_profile, is_stated_result
+from drafter.text.goal_fields import metric_value, read_goal, split_goals
 
 MAX_FACTS_BYTES = 512 * 1024
 
@@ -61,6 +63,7 @@ def _number(file: FactsFile, lines: dict[tuple[Any, ...], int]) -> list[Fact]:
     order = [k for k in lines_order(lines) if k in present] + [k for k in FactsFile.model_fields if k in present]
     keys = [k for k in dict.fromkeys(order) if k in ("strategy", "facts", "goals", *SECTION_LIST_KEYS)]
     candidates = [k for k in (file.sections or SECTION_KEYS) if k != "summary"] or ["improvement"]
+    metrics = goal_metrics(file)
     items: list[Fact] = []
     for key in keys:
         for i, value in enumerate(getattr(file, key)):
@@ -69,27 +72,63 @@ def _number(file: FactsFile, lines: dict[tuple[Any, ...], int]) -> list[Fact]:
             if key == "goals":
                 goal = value if isinstance(value, GoalSpec) else None
                 txt = goal_text(value, file.language) if isinstance(value, GoalSpec) else value
-                section = "goals" if "goals" in candidates else route_fact(txt, candidates)
+                section = _goal_section(txt, goal is not None, candidates)
                 items.append(Fact(id=fid, source=key, section=section, text=txt, goal=goal, line=line))
             elif key == "strategy":
                 items.append(Fact(id=fid, source=key, section="summary", text=value, line=line))
             elif key == "facts":
-                goalish = _looks_like_goal(value) and "goals" in candidates
-                section = "goals" if goalish else route_fact(value, candidates)
+                items.append(Fact(id=fid, source=key, section=_flat_section(value, candidates, metrics), text=value,
+                                  line=line))
+            elif key == "risks" and key in candidates and is_control(value):
+                # a control or a good result listed as a risk goes to its topic section
+                others = [k for k in candidates if k != "risks"]
+                section = route_fact(value, others, fallback="processes") if others else key
                 items.append(Fact(id=fid, source=key, section=section, text=value, line=line))
             else:
                 section = key if key in candidates else route_fact(value, candidates)
                 items.append(Fact(id=fid, source=key, section=section, text=value, line=line))
+    if "data" in candidates and not any(f.section == "data" for f in items):
+        # a required data section with no facts of its own takes the period's headline figures (revenue, GMV …)
+        items = [f.model_copy(update={"section": "data"}) if f.section == OPENING and is_headline(f.text) else f
+                 for f in items]
     return items
 
 
-_GOAL_RE = re.compile(
-    r"(目标|计划|力争|争取|提升[到至]|提高[到至]|降[低至][到至]?|达到|\btarget\b|\bgoal\b|\baim\b)", re.I
-)
+def goal_metrics(file: FactsFile) -> list[str]:
+    """The metric names of the file's goals (mapping metrics, and those read from goal sentences)."""
+    out: list[str] = []
+    for goal in file.goals:
+        if isinstance(goal, GoalSpec):
+            out.append(goal.metric)
+            continue
+        for part in split_goals(goal):
+            metric = read_goal(part).metric
+            if metric:
+                out.append(metric)
+    return [m for m in dict.fromkeys(out) if len(m) >= 2]
 
 
-def _looks_like_goal(text: str) -> bool:
-    return bool(_GOAL_RE.search(text))
+def _goal_section(text: str, typed: bool, candidates: list[str]) -> str:
+    """An item listed as a goal goes to the goals section, unless it is a plan or a result stated as achieved."""
+    if "goals" not in candidates:
+        return route_fact(text, candidates)
+    if typed:
+        return "goals"
+    parts = read_goal(text)
+    if (is_plan(text) and not (parts.metric and parts.target)) or is_stated_result(text):
+        others = [k for k in candidates if k != "goals"]
+        return route_fact(text, others) if others else "goals"
+    return "goals"
+
+
+def _flat_section(text: str, candidates: list[str], metrics: list[str]) -> str:
+    """A fact from the flat list: a goal, the current value of a goal's metric, a profile figure, or its topic."""
+    if "goals" in candidates and (is_goal_like(text) and not is_plan(text)
+                                  or any(metric_value(text, m) is not None for m in metrics)):
+        return "goals"
+    if is_profile(text):
+        return OPENING
+    return route_fact(text, [k for k in candidates if k != "goals"] or candidates)
 
 
 def lines_order(lines: dict[tuple[Any, ...], int]) -> list[str]:

@@ -289,7 +289,9 @@ def _terms(text: str) -> set[str]:
     for run in re.findall(r"[\u4e00-\u9fff]+", text):
         terms.update(run[i:i + 2] for i in range(len(run) - 1))
     terms.difference_update(_STOP_BIGRAMS)
-    for word in re.findall(r"[A-Za-z][A-Za-z-]+", text.lower()):
-        if len(word) >= 3 and word not in _EN_STOP:
+    for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]|[A-Za-z]", text.lower()):
+        if word.isdigit() or not re.search(r"[a-z]", word):
+            continue
+        if (len(word) >= 3 or word.isalnum() and any(c.isdigit() for c in word)) and word not in _EN_STOP:
             terms.add(word[:-1] if word.endswith("s") and len(word) > 4 else word)
     return terms

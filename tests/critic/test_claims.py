@@ -141,7 +141,8 @@ def test_a_claim_that_every_goal_is_dated_above_undated_goals(facts: Facts) -> N
 
 @pytest.mark.parametrize("draft, facts_file, quotes", [
     ("coffee_offline_2026-12.md", "coffee.yaml",
-     ["这些做法使流程更加标准化，减少了人为差错", "通过多元化采购渠道、分批锁定采购价格", "各项目标均按照 SMART 原则拟定"]),
+     ["这些做法使流程更加标准化，减少了人为差错", "通过多元化采购渠道、分批锁定采购价格",
+      "各项目标均按照 SMART 原则拟定"]),
     ("logistics_en_offline_2026-12.md", "logistics_en.yaml", ["Streamlined processes are where efficiency is won"]),
 ])
 def test_the_former_offline_drafts_invented_claims_are_reported(draft: str, facts_file: str,
@@ -151,3 +152,26 @@ def test_the_former_offline_drafts_invented_claims_are_reported(draft: str, fact
     evidence = " | ".join(f.evidence for f in check_claims(doc, facts.items, facts.source_texts()))
     for quote in quotes:
         assert quote in evidence
+
+
+SEED = DATA / "seed"
+
+
+@pytest.mark.parametrize("answer", sorted(p.name for p in SEED.glob("answer_*.md")))
+def test_the_seed_answers_state_no_goals_and_map_every_heading(answer: str) -> None:
+    """The seed page's answers explain how to write goals; none states one, and their headings map to sections."""
+    from drafter.critic.checks import check_document
+    from drafter.facts.catalog import match_heading
+
+    text = (SEED / answer).read_text(encoding="utf-8")
+    doc = from_markdown(text, "zh")
+    goals = doc.section("goals")
+    assert goals is not None and goals.goals == []
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    unmapped = [h for h in headings if match_heading(h) is None and "重要性" not in h]
+    assert unmapped == []
+    report = check_document(doc)
+    missing = {f.evidence or f.message for f in report.findings if f.code == "coverage.missing-section"}
+    has_summary = any("总结" in h for h in headings)
+    assert len(missing) == (0 if has_summary else 1)  # answer 2 has no 总结与展望, and is told so
+    assert [f for f in report.findings if f.check == "smart" and f.code != "smart.no-goals"] == []

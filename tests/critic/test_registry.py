@@ -23,7 +23,7 @@ from drafter.settings import ModelSettings
 
 from ..conftest import DATA, EXAMPLES
 
-BUILT_IN = ["sections", "smart", "grounding", "facts-used", "language", "repetition", "placeholders"]
+BUILT_IN = ["sections", "smart", "grounding", "facts-used", "language", "repetition", "placeholders", "claims"]
 # Every kind of defect at once: a missing (数据分析) and an empty section, a vague goal, a goal awaiting input,
 # an invented figure, an English sentence, a repeated sentence and unused facts.
 DEFECTS = """# 星河咖啡2025年第四季度运营工作概述

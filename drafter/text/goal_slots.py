@@ -1,0 +1,117 @@
+"""Goal statements read into slots: is it an aim at all, a deliverable, an avoidance, a fraction or multiple, a
+comparator target, a season or term deadline, a metric with a direction, or only a vague aim.
+
+The SMART rules read these slots alongside the figure and time-expression readers; the word lists live in
+drafter/text/data/goal_words.toml, not in code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from drafter.text.figures import extract_figures, normalize_text
+
+
+@dataclass(frozen=True)
+class GoalSlots:
+    """What a goal statement says, slot by slot (each a bool, or the matched text)."""
+
+    is_goal: bool  # False for a report of a value, a sentence about goals in general, a lead-in
+    deliverable: str | None  # 上线X / 完成X的对接 / launch the portal …
+    avoidance: bool  # 不发生重大事故 / zero lost-time incidents
+    fraction: bool  # 缩短一半, 翻一番, 提升三成, halve, double
+    comparator: bool  # 不低于90%, 压到4分钟以内, at least 3.5%
+    deadline: bool  # a season, term or festival deadline (旺季前, 本学期, before Black Friday)
+    metric_direction: bool  # a named metric with a direction, with or without a number
+    vague_only: bool  # only a vague aim: no figure, deliverable, avoidance or named metric
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    aim: re.Pattern[str]
+    report: re.Pattern[str]
+    meta: re.Pattern[str]
+    deliverable_verb: re.Pattern[str]
+    deliverable_object: re.Pattern[str]
+    avoidance: re.Pattern[str]
+    fraction: re.Pattern[str]
+    comparator: re.Pattern[str]
+    deadline: re.Pattern[str]
+    direction: re.Pattern[str]
+    metric_extra: re.Pattern[str]
+    vague: re.Pattern[str]
+
+
+@cache
+def _words() -> dict[str, dict[str, list[str]]]:
+    data: dict[str, dict[str, list[str]]] = tomllib.loads(
+        (resources.files("drafter") / "text" / "data" / "goal_words.toml").read_text("utf-8"))
+    return data
+
+
+@cache
+def _patterns(lang: str) -> _Patterns:
+    en = lang == "en"
+    table = _words()["en" if en else "zh"]
+
+    def compile_(words: list[str]) -> re.Pattern[str]:
+        body = "|".join(f"(?:{w})" for w in sorted(words, key=len, reverse=True))
+        return re.compile(rf"(?i)(?<![A-Za-z])(?:{body})(?![A-Za-z])" if en else body)
+
+    return _Patterns(**{name: compile_(words) for name, words in table.items()})
+
+
+def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
+    """The slots of one goal statement."""
+    en = lang == "en" or (text.isascii() and lang != "zh")
+    p = _patterns("en" if en else "zh")
+    norm = normalize_text(text)
+    figures = [f for f in extract_figures(text) if f.kind != "date"]
+    aim = bool(p.aim.search(norm)) or (en and _imperative(norm))
+    reported = bool(p.report.search(norm))
+    is_goal = not p.meta.search(norm) and (aim or not (reported and figures)) and not (reported and not aim)
+    verb = p.deliverable_verb.search(norm)
+    obj = p.deliverable_object.search(norm)
+    deliverable = f"{verb.group()}…{obj.group()}" if verb and obj else None
+    avoidance = bool(p.avoidance.search(norm))
+    fraction = bool(p.fraction.search(norm))
+    numeral = bool(re.search(r"[零一二两三四五六七八九十]", norm))
+    comparator = bool(p.comparator.search(norm)) and (bool(figures) or numeral)
+    # "Replace 5,000 meters", "Run six late-night openings": an English aim stated as a verb and a quantity.
+    quantities = [f for f in figures if f.kind not in ("duration", "date")
+                  and not re.search(r"(?i)\bfrom\b[^,.;]*$", text[:f.start])]
+    comparator = comparator or (en and _imperative(norm) and bool(quantities or _NUMBER_WORD.search(norm)))
+    direction = p.direction.search(norm)
+    vague = bool(p.vague.search(norm))
+    metric_direction = bool(direction and p.metric_extra.search(norm[direction.end():direction.end() + 24])
+                            and not vague)
+    concrete = bool(figures) or deliverable is not None or avoidance or fraction or metric_direction
+    vague_only = vague and not concrete
+    return GoalSlots(is_goal, deliverable, avoidance, fraction, comparator, bool(p.deadline.search(norm)),
+                     metric_direction, vague_only)
+
+
+_NUMBER_WORD = re.compile(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred|"
+                          r"dozen)\b")
+
+
+_NOT_VERBS = frozenset(
+    "the a an our we us this that these those it its there their in on at by for from with between during within "
+    "after before all each every average total current overall annual monthly weekly q1 q2 q3 q4 h1 h2 fy i you "
+    "they he she one some most many no".split())
+
+
+def _imperative(text: str) -> bool:
+    """An English sentence that starts with a verb ("Launch …", "Keep …") states an aim."""
+    text = re.sub(r"(?i)^\s*(?:by|before|within|between|during|in|from|over|this|next)\b[^,]{0,60},\s*", "", text)
+    first = re.match(r"\s*([A-Za-z]+)\b", text)
+    if not first:
+        return False
+    word = first.group(1)
+    verbs = {w for w in _words()["en"]["aim"] if w.isalpha()}
+    return word.lower() in verbs or (word.lower() not in _NOT_VERBS and not re.match(r"[A-Z]{2,}", word)
+                                     and not re.search(r"(?i)\b(?:is|are|was|were|has|have|had)\b", text[:40]))
