@@ -16,7 +16,7 @@ import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from drafter.errors import InputError
+from drafter.errors import InputError, ModelError
 from drafter.llm.protocol import ALL_API_MODES, JSON_OBJECT, ModelRequest, ModelResponse, TokenUsage, estimate_tokens
 from drafter.llm.transport import Failure, redact
 
@@ -33,7 +33,7 @@ _REJECT_WORDS = ("not supported", "unsupported", "not support", "does not suppor
                  "must be one of", "no such", "cannot", "can't")
 
 
-class StreamInterrupted(Exception):  # noqa: N818 - reads as what happened
+class StreamInterrupted(ModelError):  # noqa: N818 - reads as what happened
     """The stream ended without a finish reason: the server cut the answer short (llama.cpp's server does so when
     another request arrives while it streams)."""
 
@@ -171,7 +171,7 @@ def response_format(request: ModelRequest) -> dict[str, Any]:
         "description", ""), "schema": function["parameters"]}}
 
 
-class InactivityTimeout(TimeoutError):
+class InactivityTimeout(ModelError):
     """No token for the timeout's length while an answer streamed (or none at all within the first-token wait)."""
 
     def __init__(self, waited: float, tokens: int) -> None:
@@ -318,7 +318,7 @@ def classify(exc: BaseException, base_url: str | None = None, secret: str | None
     name = type(exc).__name__
     if isinstance(exc, StreamInterrupted):
         kind = "queued"
-    elif isinstance(exc, TimeoutError | openai.APIConnectionError):
+    elif isinstance(exc, InactivityTimeout | TimeoutError | openai.APIConnectionError):
         kind = "transient"
     elif isinstance(exc, openai.APIStatusError) or status is not None:
         if unsupported_mode(exc):
@@ -332,5 +332,5 @@ def classify(exc: BaseException, base_url: str | None = None, secret: str | None
     else:
         return None
     return Failure(kind=kind, error_type=name, message=message, status=status, base_url=base_url,  # type: ignore[arg-type]
-                   timeout=isinstance(exc, TimeoutError | openai.APITimeoutError) or "timeout" in name.lower(),
+                   timeout=isinstance(exc, InactivityTimeout | TimeoutError | openai.APITimeoutError),
                    retry_after=retry_after(exc))
