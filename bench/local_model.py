@@ -26,7 +26,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -252,7 +251,10 @@ def main() -> int:
     (cache / "server.pid").write_text(f"{server.pid}\n")
     try:
         wait_ready(server, base_url, log)
-        env = {**os.environ, "DRAFTER_PROVENANCE": json.dumps(provenance(weights), ensure_ascii=False)}
+        # drafter from this checkout, run in the caller's directory (so relative paths mean what they say)
+        path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+        env = {**os.environ, "PYTHONPATH": path,
+               "DRAFTER_PROVENANCE": json.dumps(provenance(weights), ensure_ascii=False)}
         if options.serve:
             say(f"serving {base_url} — export DRAFTER_PROVENANCE='{env['DRAFTER_PROVENANCE']}' to record with "
                 "provenance; Ctrl-C stops it")
@@ -262,7 +264,7 @@ def main() -> int:
         command = drafter_command(options.drafter_args, base_url)
         say(f"drafter: {' '.join(command[1:])}")
         start = time.monotonic()
-        result = subprocess.run(command, cwd=ROOT if shutil.which("git") else None, env=env, check=False)
+        result = subprocess.run(command, env=env, check=False)
         say(f"drafter: exit {result.returncode} after {time.monotonic() - start:.0f} s")
         return result.returncode
     except KeyboardInterrupt:

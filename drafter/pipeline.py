@@ -36,7 +36,7 @@ from drafter.llm.cassettes import CassetteStore
 from drafter.llm.loop import Budget, CallContext, ContentCheck, run_structured
 from drafter.llm.protocol import Model
 from drafter.llm.registry import get_model
-from drafter.llm.transport import AdaptiveLimit, CallStats, Failure
+from drafter.llm.transport import AdaptiveLimit, CallStats, Failure, redact
 from drafter.settings import DEFAULT_CONCURRENCY, DEFAULT_MAX_ROUNDS, ModelSettings
 
 if TYPE_CHECKING:
@@ -253,7 +253,7 @@ async def draft_closing(runner: Runner, facts: Facts, overview: Overview, known:
         summary = overview.section("summary")
         if isinstance(results[1], BaseException):
             _raise_unless_model_failure(results[1])
-            summary.state, summary.error = "failed", str(results[1])
+            summary.state, summary.error = "failed", redact(str(results[1]))[:500]
         else:
             set_version(summary, clean_ids(results[1], known), runner.settings.name, "draft")
 
@@ -315,7 +315,7 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
             content = await _draft_section(runner, facts, section.key, keys, known)
         except Exception as exc:  # noqa: BLE001 - a failed section is saved as failed; the others are kept
             _raise_unless_model_failure(exc)
-            section.state, section.error = "failed", str(exc)[:500]
+            section.state, section.error = "failed", redact(str(exc))[:500]
             options.progress.step(section.title, ok=False)
             return
         set_version(section, content, settings.name, "draft")

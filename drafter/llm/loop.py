@@ -16,7 +16,7 @@ from drafter.llm import prompts
 from drafter.llm.cassettes import Cassette, CassetteStore, cassette_key
 from drafter.llm.prompts import ChatPrompt, Message
 from drafter.llm.protocol import JSON_OBJECT, NATIVE, Model, ModelRequest, ModelResponse, TokenUsage
-from drafter.llm.transport import AdaptiveLimit, CallStats, Failure, redact
+from drafter.llm.transport import AdaptiveLimit, CallStats, Failure, RequestFailed, redact
 from drafter.settings import (
     DEFAULT_CONCURRENCY,
     DEFAULT_MAX_RETRIES,
@@ -127,7 +127,8 @@ async def run_structured(model: Model, prompt: ChatPrompt, schema: type[T], cont
         try:
             result, provenance = await _attempts(model, dataclasses.replace(request, mode=mode), context, check)
         except Exception as exc:
-            if unsupported is not None and unsupported(exc) and context.structured_output == "auto":
+            cause = exc.__cause__ if isinstance(exc, RequestFailed) and exc.__cause__ is not None else exc
+            if unsupported is not None and unsupported(cause) and context.structured_output == "auto":
                 context.rejected.add(mode)
                 if i + 1 < len(modes):
                     context.say(f"{mode} not supported by this endpoint; trying {modes[i + 1]}")
@@ -181,6 +182,7 @@ async def send(model: Model, request: ModelRequest, context: CallContext) -> Mod
                 return await model.respond(dataclasses.replace(request, on_token=heard))
             except Exception as exc:
                 failure = classify(exc) if classify is not None else None
+                known = failure is not None  # else not a request failure the model knows (a fake's error, a bug)
                 if failure is None:
                     failure = Failure("fatal", type(exc).__name__, redact(" ".join(str(exc).split())[:600]),
                                       base_url=context.base_url)
@@ -209,7 +211,9 @@ async def send(model: Model, request: ModelRequest, context: CallContext) -> Mod
             context.say(f"retrying in {delay:.1f} s")
             await asyncio.sleep(delay)
             continue
-        raise error
+        if not known:
+            raise error
+        raise RequestFailed(failure) from error
 
 
 async def _attempts(model: Model, request: ModelRequest, context: CallContext, check: ContentCheck | None = None

@@ -310,15 +310,16 @@ def retry_after(exc: BaseException) -> float | None:
 
 def classify(exc: BaseException, base_url: str | None = None, secret: str | None = None) -> Failure | None:
     """A failed request as a Failure: unsupported mode, queued (stream cut short), transient or fatal."""
+    import httpx
     import openai
 
     status = getattr(exc, "status_code", None)
     status = status if isinstance(status, int) else None
-    message = redact(" ".join(_error_text(exc).split())[:600], secret)
+    message = redact(" ".join(_error_text(exc).split())[:600], secret) or "no answer within the timeout"
     name = type(exc).__name__
     if isinstance(exc, StreamInterrupted):
         kind = "queued"
-    elif isinstance(exc, InactivityTimeout | TimeoutError | openai.APIConnectionError):
+    elif isinstance(exc, InactivityTimeout | TimeoutError | openai.APIConnectionError | httpx.TransportError):
         kind = "transient"
     elif isinstance(exc, openai.APIStatusError) or status is not None:
         if unsupported_mode(exc):
@@ -332,5 +333,6 @@ def classify(exc: BaseException, base_url: str | None = None, secret: str | None
     else:
         return None
     return Failure(kind=kind, error_type=name, message=message, status=status, base_url=base_url,  # type: ignore[arg-type]
-                   timeout=isinstance(exc, InactivityTimeout | TimeoutError | openai.APITimeoutError),
+                   timeout=isinstance(exc, InactivityTimeout | TimeoutError | openai.APITimeoutError
+                                      | httpx.TimeoutException),
                    retry_after=retry_after(exc))

@@ -15,6 +15,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
+from drafter.errors import ModelError
+
 # unsupported: the endpoint rejects the structured-output mode (auto tries the next one)
 # queued: the request waited on a busy server and timed out, or the server cut its stream short for another request
 # transient: 429, 5xx, timeouts, connection errors — retried with backoff
@@ -80,6 +82,14 @@ class Failure:
         if self.status is not None and self.status >= 500:
             return "the server failed: its own log says why"
         return "see the message; --verbose logs every failed request"
+
+
+class RequestFailed(ModelError):  # noqa: N818 - reads as what happened
+    """A request that failed for good: its redacted description is the message; the original is the cause."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.describe())
+        self.failure = failure
 
 
 @dataclass

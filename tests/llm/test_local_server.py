@@ -67,7 +67,13 @@ class LlamaLikeServer:
             name = json.loads(note.split("\n", 1)[1])["title"]
         context = extract_data(body["messages"][0]["content"]) or {}
         task = next(p for p in (extract_data(m.get("content") or "") for m in body["messages"][1:]) if p)
-        args = draft(payload_from_blocks(context, task), name)
+        payload = payload_from_blocks(context, task)
+        args = draft(payload, name)
+        if payload.get("task") == "summary":  # the offline drafter may close with a placeholder alone; a model won't
+            first = {"text": "本季度调度中心员工56人。", "kind": "fact", "fact_ids": ["F1"]}
+            args = {**args, "paragraphs": [{"statements": [first]}, *args.get("paragraphs", [])]}
+        if name == "Opening" and not (args.get("text") or args.get("statements")):  # likewise for the opening
+            args = {**args, "statements": [{"text": "云帆物流调度中心员工56人。", "kind": "fact", "fact_ids": ["F1"]}]}
         if self.answer is not None:
             args = self.answer(name, args)
         return name, json.dumps(args, ensure_ascii=False)
@@ -99,7 +105,15 @@ class LlamaLikeServer:
 
         with self.count:
             self.waiting += 1
-        with self.slot:
+        while not self.slot.acquire(timeout=0.1):  # like sse-starlette: a ping comment while the request waits
+            try:
+                handler.wfile.write(b": ping\n\n")
+                handler.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                with self.count:
+                    self.waiting -= 1
+                return
+        try:
             with self.count:
                 self.waiting -= 1
             name, text = self._content(body)
@@ -124,6 +138,8 @@ class LlamaLikeServer:
                 self.completed += 1
             except (BrokenPipeError, ConnectionResetError):
                 return  # the client gave up (a timeout): the slot is freed
+        finally:
+            self.slot.release()
 
     @staticmethod
     def _json(handler: BaseHTTPRequestHandler, status: int, data: dict[str, Any]) -> None:
@@ -206,8 +222,8 @@ def test_auto_falls_back_on_a_500_that_says_json_schema_is_unsupported(tmp_path:
     kinds = [(b.get("response_format") or {}).get("type") or ("tools" if b.get("tools") else "?")
              for b in server.requests]
     probes = kinds.count("json_schema")
-    assert 1 <= probes <= 3, "only the chains already under way probe json_schema; later ones skip it"
-    assert kinds[-1] == "tools" and set(kinds[probes:]) == {"tools"}, kinds
+    assert 1 <= probes <= 3, "only the three sections drafted at once probe json_schema; later chains skip it"
+    assert set(kinds) == {"json_schema", "tools"} and "json_schema" not in kinds[-2:], kinds
     assert opts.stats is not None and opts.stats.probes == probes and opts.stats.first_failure is None
     assert opts.stats.retried == 0, "a refused mode is not retried"
 
@@ -249,14 +265,14 @@ def test_a_queued_request_that_times_out_lowers_the_limit(tmp_path: Path) -> Non
 
 
 def test_the_timeout_counts_silence_not_the_length_of_an_answer(tmp_path: Path) -> None:
-    server = LlamaLikeServer(interrupt=False, delay=0.01)  # each answer streams for well over the 0.5 s timeout
+    server = LlamaLikeServer(interrupt=False, delay=0.03)  # each answer streams for well over the 0.5 s timeout
     opts = options(concurrency=1)
     with serve(server) as base:
         overview = write_overview(load_facts(three_sections(tmp_path)),
                                   settings(base, structured_output="tools", timeout=0.5, first_token_timeout=0.5), opts)
     assert all(s.state == "ok" for s in overview.sections)
     assert opts.stats is not None and opts.stats.failed == 0
-    assert max(e.output_tokens for e in overview.usage.entries) >= 50, "long answers, not cut off"
+    assert max(e.output_tokens for e in overview.usage.entries) * 0.03 > 2 * 0.5, "long answers, not cut off"
 
 
 def test_a_stall_mid_answer_is_timed_out_and_retried(tmp_path: Path) -> None:
@@ -264,11 +280,12 @@ def test_a_stall_mid_answer_is_timed_out_and_retried(tmp_path: Path) -> None:
     opts = options(concurrency=1)
     with serve(server) as base:
         overview = write_overview(load_facts(three_sections(tmp_path)),
-                                  settings(base, structured_output="tools", timeout=0.5, first_token_timeout=2.0), opts)
+                                  settings(base, structured_output="tools", timeout=0.5, first_token_timeout=5.0), opts)
     assert all(s.state == "ok" for s in overview.sections)
     assert opts.stats is not None and opts.stats.failed == 1 and opts.stats.retried == 1
     failure = opts.stats.first_failure
-    assert failure is not None and failure.error_type == "InactivityTimeout" and "after 6 token(s)" in failure.message
+    assert failure is not None and failure.timeout and failure.kind == "transient", "alone in flight: a plain retry"
+    assert failure.error_type in ("ReadTimeout", "InactivityTimeout"), "no byte (httpx) or no token (drafter's watch)"
 
 
 def test_an_empty_answer_from_a_real_model_is_reasked_then_failed(tmp_path: Path) -> None:
@@ -319,9 +336,9 @@ def test_failures_are_visible_counted_redacted_and_explained_once(tmp_path: Path
     assert CANARY not in text and CANARY[8:] not in text
     assert text.count("a request failed from") == 1 and base in text, "the first failure, once, with the URL"
     assert "hint:" in text and "OPENAI_API_KEY" in text
-    assert text.count("request failed [ProseSection, tools]: HTTP 401 AuthenticationError") == 3, \
-        "--verbose logs every failed request (three sections)"
-    assert "HTTP requests 4 · failed 4 · retried 0" in text, "three sections, then the summary (401 is not retried)"
+    assert text.count("request failed [") == text.count(": HTTP 401 ") - 1 == 6, \
+        "--verbose logs every failed request: three sections, the opening, the summary, the LLM critic"
+    assert "HTTP requests 6 · failed 6 · retried 0" in text, "a 401 is not retried"
     assert "failed sections" in text
     for path in out.rglob("*"):
         assert CANARY not in path.read_text(encoding="utf-8", errors="replace")
