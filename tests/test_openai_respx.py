@@ -90,6 +90,24 @@ def request_mode(body: dict[str, Any]) -> tuple[str, str]:
     return mode, json.loads(note.split("\n", 1)[1])["title"]
 
 
+def says_something(payload: dict[str, Any], name: str, args: dict[str, Any], context: dict[str, Any]
+                   ) -> dict[str, Any]:
+    """The offline drafter's answer, with a sentence from the facts where it has none (an empty opening, or a
+    summary of placeholders alone): from a real model such an answer is refused as empty."""
+    facts = {f["id"]: f["text"] for f in context.get("facts", []) if isinstance(f, dict)}
+    cited = [i for d in payload.get("section_digests") or [] for i in d.get("fact_ids", [])] or list(facts)
+    if not cited:
+        return args
+    statement = {"text": facts[cited[0]].rstrip("。.") + "。", "kind": "fact", "fact_ids": [cited[0]]}
+    if name == "Opening" and not (args.get("text") or args.get("statements")):
+        return {**args, "statements": [statement]}
+    if payload.get("task") == "summary":
+        said = [s for p in args.get("paragraphs", []) for s in p.get("statements") or [] if s["kind"] != "placeholder"]
+        if not said:
+            return {**args, "paragraphs": [{"statements": [statement]}, *args.get("paragraphs", [])]}
+    return args
+
+
 class FakeServer:
     """Answers like a model would (the offline drafter's content for the requested schema), or as scripted."""
 
@@ -115,7 +133,7 @@ class FakeServer:
         context = extract_data(body["messages"][0]["content"]) or {}
         task = next(p for p in (extract_data(m["content"] or "") for m in body["messages"][1:]) if p)
         payload = payload_from_blocks(context, task)
-        args = draft(payload, name, context.get("facts"))
+        args = says_something(payload, name, draft(payload, name, context.get("facts")), context)
         if self.suffix and "paragraphs" in args:
             args["paragraphs"][0]["text"] += self.suffix
         return as_requested(body, httpx.Response(200, json=completion(name, args, mode)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import UTC, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from drafter.errors import InputError, ModelError
@@ -45,7 +46,6 @@ class OpenAIModel:
 
     def __init__(self, settings: ModelSettings, api_key: str | None = None) -> None:
         import httpx
-        from langchain_openai import ChatOpenAI  # imported here: the offline path never pays for it
 
         from drafter.settings import PROVENANCE_ENV, config_api_key
 
@@ -65,7 +65,7 @@ class OpenAIModel:
         self.extra_provenance = _extra_provenance(os.environ.get(PROVENANCE_ENV))
         # The timeout is for silence: connecting, and each read (while streaming: the gap between tokens).
         timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 30.0))
-        self.chat = ChatOpenAI(
+        self.chat = _chat_class()(
             model=settings.name.split(":", 1)[1],
             api_key=key or "not-needed",  # local servers (Ollama, vLLM, llama.cpp) accept any key
             base_url=self.base_url,
@@ -156,6 +156,23 @@ class OpenAIModel:
             parsing_error=None if error is None else _describe(error),
             provenance=provenance,
         )
+
+
+@cache
+def _chat_class() -> Any:
+    """ChatOpenAI, keeping a refusal that arrives in a streamed delta (LangChain keeps it only when not streaming)."""
+    from langchain_openai import ChatOpenAI  # imported here: the offline path never pays for it
+
+    class Chat(ChatOpenAI):
+        def _convert_chunk_to_generation_chunk(self, chunk: Any, *args: Any, **kwargs: Any) -> Any:
+            generation = super()._convert_chunk_to_generation_chunk(chunk, *args, **kwargs)
+            choices = chunk.get("choices") or [] if isinstance(chunk, dict) else []
+            refusal = (choices[0].get("delta") or {}).get("refusal") if choices else None
+            if generation is not None and refusal:
+                generation.message.additional_kwargs["refusal"] = refusal
+            return generation
+
+    return Chat
 
 
 def response_format(request: ModelRequest) -> dict[str, Any]:

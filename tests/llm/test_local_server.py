@@ -33,6 +33,8 @@ from drafter.llm.prompts import extract_data
 from drafter.pipeline import WriteOptions, write_overview
 from drafter.settings import ModelSettings
 
+from ..test_openai_respx import says_something
+
 CANARY = "sk-canary-LOCAL-DO-NOT-LEAK-0987654321"
 LITERAL_ERROR = ("1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
                  "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}")
@@ -68,12 +70,7 @@ class LlamaLikeServer:
         context = extract_data(body["messages"][0]["content"]) or {}
         task = next(p for p in (extract_data(m.get("content") or "") for m in body["messages"][1:]) if p)
         payload = payload_from_blocks(context, task)
-        args = draft(payload, name)
-        if payload.get("task") == "summary":  # the offline drafter may close with a placeholder alone; a model won't
-            first = {"text": "本季度调度中心员工56人。", "kind": "fact", "fact_ids": ["F1"]}
-            args = {**args, "paragraphs": [{"statements": [first]}, *args.get("paragraphs", [])]}
-        if name == "Opening" and not (args.get("text") or args.get("statements")):  # likewise for the opening
-            args = {**args, "statements": [{"text": "云帆物流调度中心员工56人。", "kind": "fact", "fact_ids": ["F1"]}]}
+        args = says_something(payload, name, draft(payload, name, context.get("facts")), context)
         if self.answer is not None:
             args = self.answer(name, args)
         return name, json.dumps(args, ensure_ascii=False)
