@@ -67,7 +67,8 @@ def write(
         try:
             overview = write_overview(facts, settings.model, options, resume=previous)
         except KeyboardInterrupt:
-            _save_partial(output, options)
+            if _save_partial(output, options):
+                raise typer.Exit(130) from None  # said what was kept; the generic "interrupted" line would not fit
             raise
         markdown = store.save(output, overview)
         if docx:
@@ -104,25 +105,26 @@ def _first_failure(failure: Failure, base_url: str | None) -> None:
     err.print(f"  [yellow]hint:[/yellow] {escape(failure.hint())}")
 
 
-def _save_partial(output: Path, options: Any) -> None:
-    """Ctrl-C: keep what exists — finished and failed sections — so `--resume` can continue."""
+def _save_partial(output: Path, options: Any) -> bool:
+    """Ctrl-C: keep what exists — finished and failed sections — so `--resume` can continue. True when saved."""
     from drafter.draft import store
 
     partial = getattr(options, "partial", None)
     stats = getattr(options, "stats", None)
     if partial is None:
-        return
+        return False
     started = any(s.content is not None or s.state == "failed" for s in partial.sections)
     if not started and not (stats is not None and stats.requests):
-        return
+        return False
     for s in partial.sections:
         if s.content is None and s.state != "failed":
             s.state, s.error = "failed", "interrupted"
     store.save(output, partial)
     done = sum(1 for s in partial.sections if s.content is not None)
     failed = sum(1 for s in partial.sections if s.content is None)
-    err.print(f"[yellow]kept {done} finished and {failed} failed or unfinished section(s) in {output}; "
+    err.print(f"[yellow]interrupted: kept {done} finished and {failed} failed or unfinished section(s) in {output}; "
               "continue with --resume[/yellow]")
+    return True
 
 
 def _result_json(overview: Overview, output: Path, markdown: str, stats: CallStats | None = None

@@ -64,12 +64,12 @@ class OpenAIModel:
         self.estimated_usage = False  # becomes True once a server answers without usage (many local ones do)
         self.extra_provenance = _extra_provenance(os.environ.get(PROVENANCE_ENV))
         # The timeout is for silence: connecting, and each read (while streaming: the gap between tokens).
-        timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 30.0))
-        self.chat = _chat_class()(
+        self._http_timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 30.0))
+        self._chat_options: dict[str, Any] = dict(
             model=settings.name.split(":", 1)[1],
             api_key=key or "not-needed",  # local servers (Ollama, vLLM, llama.cpp) accept any key
             base_url=self.base_url,
-            timeout=timeout,
+            timeout=self._http_timeout,
             max_retries=0,  # the structured loop retries, counts and adapts (see drafter/llm/transport.py)
             temperature=settings.temperature,
             max_tokens=settings.max_tokens,
@@ -77,6 +77,7 @@ class OpenAIModel:
             stream_usage=settings.stream,
             stream_chunk_timeout=None,  # drafter's own watch (_Watch) tells the first token from the later ones
         )
+        self.chat = _chat_class()(**self._chat_options)
 
     def unsupported_mode(self, exc: BaseException) -> bool:
         """Whether `exc` says this endpoint does not support the structured-output mode (so `auto` moves on)."""
@@ -87,13 +88,22 @@ class OpenAIModel:
         return classify(exc, self.base_url, self._secret)
 
     async def respond(self, request: ModelRequest) -> ModelResponse:
-        """Run `prompt | model.with_structured_output(schema)` in the request's mode."""
+        """Send the prompt, asking for the schema in the request's mode, and parse the answer."""
+        import httpx
+
+        # One HTTP client per request, closed before the request's event loop ends (a shared one would be closed
+        # by garbage collection after `asyncio.run` returned, on a loop that no longer runs).
+        async with httpx.AsyncClient(timeout=self._http_timeout) as client:
+            return await self._respond(request, client)
+
+    async def _respond(self, request: ModelRequest, client: Any) -> ModelResponse:
         from langchain_core.callbacks import AsyncCallbackHandler
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        chat: Any = self.chat
+        options = {**self._chat_options, "http_async_client": client}
         if request.max_tokens is not None:
-            chat = chat.model_copy(update={"max_tokens": request.max_tokens})
+            options["max_tokens"] = request.max_tokens
+        chat: Any = _chat_class()(**options)
         extra: list[Any] = [HumanMessage(m.content) if m.role == "human" else SystemMessage(m.content)
                             for m in request.extra]
         if request.mode in ("json_mode", JSON_OBJECT):  # say the schema in the prompt too
