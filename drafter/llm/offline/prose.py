@@ -289,7 +289,7 @@ def units(facts: list[Payload], ctx: Ctx, views: list[GoalView]) -> list[list[St
         for x in run:
             extra = _derived(x, ctx)
             unit += [extra] if extra else []
-        tip = _advice(f, ctx, views) if len(run) == 1 else None
+        tip = _advice(f, ctx, views) if len(run) == 1 and not is_plan(f["text"]) else None
         unit += [tip] if tip else []
         out.append(unit)
         i += len(run)
