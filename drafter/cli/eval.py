@@ -14,10 +14,11 @@ if TYPE_CHECKING:
     from drafter.evaluation.report import BaselineDiff
     from drafter.evaluation.runner import EvalRun
 
-# Short column names keep the table within 80 columns; the caption spells them out.
+# Short column names keep each table within 80 columns; the captions spell them out.
 _SHORT = {"section_coverage": "sect", "fact_recall": "facts", "unsupported_figures": "figs",
-          "smart_pass_rate": "SMART", "critic_errors": "errs", "rouge_l_char": "rougeL", "chrf": "chrF",
-          "length_ratio": "len"}
+          "unsupported_claims": "claims", "smart_pass_rate": "SMART", "critic_errors": "errs",
+          "boilerplate_ratio": "boiler", "repeated_sentences": "rep", "cross_case_repeats": "xcase",
+          "fact_bearing_share": "factsh", "rouge_l_char": "rougeL", "chrf": "chrF", "length_ratio": "len"}
 
 
 def eval_command(
@@ -42,6 +43,13 @@ def eval_command(
     recordings: Annotated[Path | None, typer.Option("--recordings", help="Recordings folder [default: "
                                                     "DRAFTER_RECORDINGS or evals/cassettes].",
                                                     show_default=False)] = None,
+    saboteur: Annotated[str | None, typer.Option("--saboteur", help="Wrap the model in a saboteur that injects "
+                                                 "one defect (invented-figure, invented-practice, canned-response, "
+                                                 "dropped-fact, vague-goal, language-switch, repeated-paragraph, "
+                                                 "missing-section); its gate must fail.", show_default=False)]
+    = None,
+    overlap: Annotated[bool, typer.Option("--overlap/--no-overlap", help="Compute the overlap signals (ROUGE-L, "
+                                          "chrF, length ratio); they are the slow part of a run.")] = True,
 ) -> None:
     """Draft every case with the model and score it: gates (exit 1 when one fails) and regression signals."""
     from drafter.errors import InputError
@@ -52,8 +60,10 @@ def eval_command(
     if record and replay:
         raise InputError("--record and --replay exclude each other: record once, then replay.")
     options = EvalOptions(model=model, base_url=base_url, mode="record" if record else "replay" if replay else
-                          "default", strict=strict, recordings=recordings)
+                          "default", strict=strict, recordings=recordings, saboteur=saboteur, overlap=overlap)
     options.validate()
+    if saboteur is not None and write_baseline is not None:
+        raise InputError("--saboteur and --write-baseline exclude each other: a baseline must not hold defects.")
     found = case_mod.discover(paths)
     if options.model.startswith("openai:") and options.mode != "replay":
         err.print(f"[yellow]model {options.model}: this run calls the network[/yellow]")
@@ -62,6 +72,7 @@ def eval_command(
     report.write_outputs(run, out_dir, diff)
     _print_table(run)
     _print_failures(run)
+    _print_injected(run)
     if diff is not None:
         _print_diff(diff)
     if write_baseline is not None:
@@ -87,25 +98,35 @@ def _cell(metric: str, value: float | None, passed: bool | None) -> str:
 
 
 def _print_table(run: EvalRun) -> None:
+    from drafter.evaluation.metrics import GATES, METRICS
+    from drafter.evaluation.report import gate_text
+
+    sabotage = f" · saboteur {run.options.saboteur}" if run.options.saboteur else ""
+    gates = ", ".join(f"{_SHORT[n]} = {n} {gate_text(n, digits=2)}" for n in GATES)
+    _metric_table(run, list(GATES), f"drafter eval · model {run.options.model}{sabotage} · {len(run.cases)} case(s) · "
+                  f"{run.seconds:.1f} s", f"gates: {gates}.")
+    others = [n for n in METRICS if n not in GATES]
+    _metric_table(run, others, "measurements and regression signals (never gate)",
+                  ", ".join(f"{_SHORT[n]} = {n}" for n in others) + ".")
+
+
+def _metric_table(run: EvalRun, names: list[str], title: str, caption: str) -> None:
     from rich import box
     from rich.table import Table
 
-    from drafter.evaluation.metrics import GATES, METRICS
     from drafter.evaluation.report import aggregates, fmt
 
-    gates = ", ".join(f"{n} {op} {fmt(n, t, digits=0)}" for n, (op, t) in GATES.items())
-    table = Table(title=f"drafter eval · model {run.options.model} · {len(run.cases)} case(s) · {run.seconds:.1f} s",
-                  caption=f"gates: {gates}. Signals only: rouge_l_char, chrf, length_ratio.",
-                  title_justify="left", caption_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                  padding=(0, 0, 0, 1))
+    table = Table(title=title, caption=caption, title_justify="left", caption_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False, padding=(0, 0, 0, 1))
     table.add_column("case", overflow="fold", min_width=min(28, max(len(c.name) for c in run.cases)))
-    for name in METRICS:
+    for name in names:
         table.add_column(_SHORT[name], justify="right", no_wrap=True)
     for res in run.results:
-        table.add_row(escape(res.case.name), *(_cell(r.metric, r.value, r.passed) for r in res.rows))
+        rows = {r.metric: r for r in res.rows}
+        table.add_row(escape(res.case.name), *(_cell(n, rows[n].value, rows[n].passed) for n in names))
     means = aggregates(run)
     table.add_section()
-    table.add_row("mean", *(fmt(n, means[n]["mean"], mean=True, digits=2) for n in METRICS))
+    table.add_row("mean", *(fmt(n, means[n]["mean"], mean=True, digits=2) for n in names))
     out.print(table)
 
 
@@ -120,6 +141,18 @@ def _print_failures(run: EvalRun) -> None:
         if res.failed_sections:
             out.print(f"[red]✗[/red] {escape(res.case.name)}: sections failed to draft: "
                       f"{', '.join(res.failed_sections)}", soft_wrap=True)
+
+
+def _print_injected(run: EvalRun) -> None:
+    if not run.options.saboteur:
+        return
+    untouched = [res.case.name for res in run.results if not res.injected]
+    for res in run.results:
+        for note in res.injected:
+            out.print(f"[magenta]saboteur[/magenta] {escape(res.case.name)}: {escape(note)}", soft_wrap=True)
+    if untouched:
+        out.print(f"[yellow]saboteur {run.options.saboteur} found nothing to break in:[/yellow] "
+                  f"{escape(', '.join(untouched))}", soft_wrap=True)
 
 
 def _print_diff(diff: BaselineDiff) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from drafter.errors import InputError
 from drafter.evaluation.cases import checkout_root, directory_hash, files_hash
-from drafter.evaluation.metrics import GATES, METRICS, chrf_signature
+from drafter.evaluation.metrics import GATE_BY_LANGUAGE, GATES, METRICS, chrf_signature
 from drafter.evaluation.runner import EvalRun, Row
 
 PACKAGES = ("drafter", "pydantic", "langchain-core", "rouge-score", "sacrebleu")
@@ -69,12 +69,16 @@ def aggregates(run: EvalRun) -> dict[str, dict[str, Any]]:
             "max": spec.json_value(max(values)) if values else None,
         }
         if name in GATES:
+            if name in GATE_BY_LANGUAGE:
+                entry["threshold_by_language"] = dict(GATE_BY_LANGUAGE[name])
             entry.update(op=GATES[name][0], threshold=GATES[name][1],
                          passed=sum(1 for r in rows if r.passed is True),
                          failed=sum(1 for r in rows if r.passed is False),
                          skipped=sum(1 for r in rows if r.passed is None))
         else:
             entry["tolerance"] = spec.tolerance
+        if spec.run_level:
+            entry["run_level"] = True
         out[name] = entry
     return out
 
@@ -86,8 +90,10 @@ def summary(run: EvalRun, diff: BaselineDiff | None = None) -> dict[str, Any]:
         "format": "drafter.eval-summary/1",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "model": opts.model,
+        "saboteur": opts.saboteur,
         "mode": "replay" if opts.replays else opts.mode,
         "strict": opts.strict,
+        "overlap": opts.overlap,
         "cases": [c.name for c in run.cases],
         "cases_hash": files_hash(run.cases),
         "totals": {"passed": run.passed, "failed": run.failed, "skipped": run.skipped},
@@ -117,9 +123,11 @@ def junit_xml(run: EvalRun) -> str:
                        errors="0", skipped=str(run.skipped), time=f"{run.seconds:.3f}")
     props = ET.SubElement(suite, "properties")
     ET.SubElement(props, "property", name="model", value=run.options.model)
+    if run.options.saboteur:
+        ET.SubElement(props, "property", name="saboteur", value=run.options.saboteur)
     seconds = {res.case.name: res.seconds for res in run.results}
     for row in gate_rows:
-        op, threshold = GATES[row.metric]
+        op, threshold = GATES[row.metric][0], row.threshold
         case = ET.SubElement(suite, "testcase", classname=f"drafter.eval.{row.case}", name=row.metric,
                              time=f"{seconds.get(row.case, 0.0) / len(GATES):.3f}")
         message = f"{row.metric} = {fmt(row.metric, row.value)} (gate {op} {fmt(row.metric, threshold)})"
@@ -135,13 +143,23 @@ def junit_xml(run: EvalRun) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def gate_text(metric: str, digits: int = 3) -> str:
+    """`<= 0.150` for a gate, `<= 0.150 (zh), 0.250 (en)` when its threshold depends on the draft's language."""
+    op, threshold = GATES[metric]
+    by_language = GATE_BY_LANGUAGE.get(metric)
+    if by_language:
+        return f"{op} " + ", ".join(f"{fmt(metric, t, digits=digits)} ({lang})" for lang, t in by_language.items())
+    return f"{op} {fmt(metric, threshold, digits=digits)}"
+
+
 def report_markdown(run: EvalRun, diff: BaselineDiff | None = None) -> str:
     """report.md: the gates, a case × metric table, every failure with its reason, and the baseline diff."""
     names = list(METRICS)
-    lines = [f"# drafter eval — {len(run.cases)} case(s), model `{run.options.model}`", "",
+    saboteur = f", saboteur `{run.options.saboteur}`" if run.options.saboteur else ""
+    lines = [f"# drafter eval — {len(run.cases)} case(s), model `{run.options.model}`{saboteur}", "",
              f"**{run.passed} passed, {run.failed} failed** (case × gate), {run.skipped} not applicable; "
              f"{run.seconds:.1f} s.", "", "## Gates", "", "| metric | gate | meaning |", "|---|---|---|"]
-    lines += [f"| {n} | {op} {fmt(n, t)} | {METRICS[n].description} |" for n, (op, t) in GATES.items()]
+    lines += [f"| {n} | {gate_text(n)} | {METRICS[n].description} |" for n in GATES]
     lines += ["", "Regression signals (never gate): "
               + ", ".join(f"{m.name} (tolerance {m.tolerance})" for m in METRICS.values() if m.name not in GATES)
               + ".", "", "## Results", "", "| case | " + " | ".join(names) + " |",
@@ -155,6 +173,10 @@ def report_markdown(run: EvalRun, diff: BaselineDiff | None = None) -> str:
     if failures:
         lines += ["", "## Failed gates", ""]
         lines += [f"- **{r.case}** {r.metric} = {fmt(r.metric, r.value)}: {r.details}" for r in failures]
+    injected = [(res.case.name, note) for res in run.results for note in res.injected]
+    if run.options.saboteur:
+        lines += ["", f"## What the saboteur `{run.options.saboteur}` did", ""]
+        lines += [f"- {case}: {note}" for case, note in injected] or ["- nothing: no draft had a part it breaks."]
     skipped = [r for r in run.rows if r.metric in GATES and r.passed is None]
     if skipped:
         lines += ["", "## Not applicable", ""]
@@ -293,9 +315,18 @@ def compare(run: EvalRun, path: Path) -> BaselineDiff:
         notes.append(f"the baseline was made with model {data.get('model')}, this run uses {run.options.model}")
     changes = []
     seen = set()
+    same_cases = {c.name for c in run.cases} == set(base)
+    run_level = [m.name for m in METRICS.values() if m.run_level]
+    if not same_cases and run_level:
+        notes.append(f"{', '.join(run_level)} not compared: they depend on every case of the run, and this run's "
+                     "cases differ from the baseline's")
+    skipped = set(run_level) if not same_cases else set()
+    if not run.options.overlap:
+        skipped |= {m.name for m in METRICS.values() if m.overlap}
+        notes.append("overlap signals not compared: this run did not compute them (--no-overlap)")
     for row in run.rows:
         seen.add(row.case)
-        if row.case not in base:
+        if row.case not in base or row.metric in skipped:
             continue
         before = base[row.case].get(row.metric)
         if _same(before, row.value):

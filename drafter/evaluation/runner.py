@@ -10,15 +10,21 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from drafter.errors import InputError
 from drafter.evaluation.cases import Case
-from drafter.evaluation.metrics import GATES, METRICS, gate_passed, score_markdown
+from drafter.evaluation.metrics import GATES, METRICS, cross_case_scores, gate_passed, gate_threshold, score_markdown
+from drafter.evaluation.prose import Masked, masked_sentences, overview_units
 from drafter.llm.cassettes import recordings_dir as default_recordings_dir
+from drafter.llm.protocol import Model
 
 if TYPE_CHECKING:
+    from drafter.draft.model import Overview
+    from drafter.evaluation.metrics import Score
     from drafter.llm.cassettes import CassetteStore
-    from drafter.llm.protocol import Model
     from drafter.settings import ModelSettings
 
 Mode = Literal["default", "record", "replay"]
+# A model that answers instead of the one the options name: one Model for every case, or a factory called per case
+# (a saboteur keeps per-draft state, so it needs a fresh instance for each case).
+ModelOverride = Model | Callable[[], Model]
 
 
 @dataclass
@@ -30,6 +36,8 @@ class EvalOptions:
     mode: Mode = "default"
     strict: bool = False
     recordings: Path | None = None
+    saboteur: str | None = None  # wrap the model in this saboteur (drafter.evaluation.saboteurs.SABOTEURS)
+    overlap: bool = True  # compute the overlap signals (ROUGE-L, chrF, length ratio)
 
     @property
     def replays(self) -> bool:
@@ -50,6 +58,13 @@ class EvalOptions:
             raise InputError("--record needs a model that answers by itself: --model offline or openai:<name>.")
         if self.strict and not self.replays:
             raise InputError("--strict applies to replayed recordings: add --replay (or use --model mock).")
+        if self.saboteur is not None:
+            from drafter.evaluation.saboteurs import SABOTEURS
+
+            if self.saboteur not in SABOTEURS:
+                raise InputError(f"unknown saboteur '{self.saboteur}': use one of {', '.join(SABOTEURS)}.")
+            if self.mode == "record":
+                raise InputError("--saboteur and --record exclude each other: a recording must not hold defects.")
 
 
 @dataclass(frozen=True)
@@ -87,6 +102,10 @@ class CaseResult:
     misses: int = 0
     recorded: int = 0
     failed_sections: list[str] = field(default_factory=list)
+    lang: str = "zh"
+    masked: Masked | None = None  # its own-wording sentences, masked, for cross_case_repeats
+    injected: list[str] = field(default_factory=list)  # what a saboteur did to this draft
+    overview: Overview | None = None  # the draft as scored
 
 
 @dataclass
@@ -132,8 +151,17 @@ def model_settings(options: EvalOptions) -> ModelSettings:
     return ModelSettings(name=options.model)
 
 
-def chat_model(options: EvalOptions) -> Model:
-    """A fresh model for one case: the replaying mock, or the model itself."""
+def chat_model(options: EvalOptions, base: Model | None = None) -> Model:
+    """A fresh model for one case (the replaying mock, the model itself, or `base`), in the saboteur if one is set."""
+    model = base if base is not None else _base_model(options)
+    if options.saboteur is not None:
+        from drafter.evaluation.saboteurs import SABOTEURS
+
+        return SABOTEURS[options.saboteur](model)
+    return model
+
+
+def _base_model(options: EvalOptions) -> Model:
     if options.replays:
         from drafter.llm.cassettes import CassetteStore
         from drafter.llm.fakes import ReplayModel
@@ -145,40 +173,66 @@ def chat_model(options: EvalOptions) -> Model:
     return get_model(model_settings(options))
 
 
-def make_rows(case: str, scores: dict[str, Any]) -> list[Row]:
+def make_row(case: str, name: str, score: Score, lang: str | None = None) -> Row:
+    """The results.json row of one metric of one case (the threshold is the one for the draft's language)."""
+    threshold = gate_threshold(name, lang) if name in GATES else None
+    return Row(case, name, score.value, threshold, gate_passed(name, score.value, lang), score.details)
+
+
+def make_rows(case: str, scores: dict[str, Any], lang: str | None = None) -> list[Row]:
     """results.json rows for one case's scores."""
-    rows = []
-    for name in METRICS:
-        score = scores[name]
-        threshold = GATES[name][1] if name in GATES else None
-        rows.append(Row(case, name, score.value, threshold, gate_passed(name, score.value), score.details))
-    return rows
+    return [make_row(case, name, scores[name], lang) for name in METRICS]
 
 
-def run_case(case: Case, options: EvalOptions, recorder: CassetteStore | None = None) -> CaseResult:
-    """Draft one case with the library (not the CLI) and score its rendered Markdown."""
+def _case_model(options: EvalOptions, model: ModelOverride | None) -> Model:
+    if model is None:
+        return chat_model(options)
+    return chat_model(options, model if isinstance(model, Model) else model())
+
+
+def run_case(case: Case, options: EvalOptions, recorder: CassetteStore | None = None,
+             model: ModelOverride | None = None) -> CaseResult:
+    """Draft one case with the library (not the CLI) and score its rendered Markdown and typed draft.
+
+    cross_case_repeats is left not applicable here: `run_eval` fills it in once every case is drafted.
+    """
     from drafter.draft.render_markdown import render
     from drafter.facts.load import load_facts
     from drafter.pipeline import WriteOptions, write_overview
 
     start = time.perf_counter()
     facts = load_facts(case.facts_path)
-    model = chat_model(options)
+    chat = _case_model(options, model)
     saved_before = recorder.saved if recorder is not None else 0
     # No response cache: an eval measures the model, and a cached answer would bypass both model and recorder.
     overview = write_overview(facts, model_settings(options), WriteOptions(recorder=recorder, use_cache=False),
-                              model=model)
+                              model=chat)
     markdown = render(overview)
     failed = [s.key for s in overview.sections if s.state == "failed" or s.content is None]
-    scores = score_markdown(markdown, facts, case.reference(), failed)
-    hits, misses = (int(getattr(model, "hits", 0)), int(getattr(model, "misses", 0))) if options.replays else (0, 0)
-    return CaseResult(case, make_rows(case.name, scores), markdown, time.perf_counter() - start, hits, misses,
-                      (recorder.saved - saved_before) if recorder is not None else 0, failed)
+    units = overview_units(overview, facts)
+    scores = score_markdown(markdown, facts, case.reference(), failed, overview, units, overlap=options.overlap)
+    hits, misses = (int(getattr(chat, "hits", 0)), int(getattr(chat, "misses", 0))) if options.replays else (0, 0)
+    return CaseResult(case, make_rows(case.name, scores, facts.language), markdown, time.perf_counter() - start,
+                      hits, misses, (recorder.saved - saved_before) if recorder is not None else 0, failed,
+                      facts.language, masked_sentences(case.name, units, facts),
+                      list(getattr(chat, "injected", [])), overview)
 
 
-def run_eval(cases: Sequence[Case], options: EvalOptions,
-             on_case: Callable[[CaseResult], None] | None = None) -> EvalRun:
-    """Draft and score every case in order; `on_case` sees each result as it is ready."""
+def add_cross_case(results: Sequence[CaseResult]) -> None:
+    """Fill in every case's cross_case_repeats row, now that all the run's drafts are known."""
+    masked = [r.masked for r in results if r.masked is not None]
+    scores = cross_case_scores(masked)
+    for res in results:
+        if res.masked is None or res.case.name not in scores:
+            continue
+        row = make_row(res.case.name, "cross_case_repeats", scores[res.case.name], res.lang)
+        res.rows = [row if r.metric == row.metric else r for r in res.rows]
+
+
+def run_eval(cases: Sequence[Case], options: EvalOptions, on_case: Callable[[CaseResult], None] | None = None,
+             model: ModelOverride | None = None) -> EvalRun:
+    """Draft and score every case in order; `on_case` sees each result as it is ready (before the run-level
+    cross_case_repeats is known). `model` answers instead of the model the options name."""
     from drafter.llm.cassettes import CassetteStore
 
     options.validate()
@@ -188,8 +242,9 @@ def run_eval(cases: Sequence[Case], options: EvalOptions,
     start = time.perf_counter()
     results = []
     for case in cases:
-        result = run_case(case, options, recorder)
+        result = run_case(case, options, recorder, model)
         results.append(result)
         if on_case is not None:
             on_case(result)
+    add_cross_case(results)
     return EvalRun(options, list(cases), results, time.perf_counter() - start)
