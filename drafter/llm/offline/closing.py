@@ -204,18 +204,25 @@ def summary(ctx: Ctx) -> dict[str, Any]:
     results = _results(ctx, goal_ids)
     if results:
         statements: list[Stmt] = []
-        if ctx.lang == "zh":
-            body = ctx.bank["item_sep"].join(clean(f["text"]) for f in results)
-            statements.append(fact(ctx.sentence(s["results"].format(lead=ctx.lead, company=ctx.subject,
-                                                                    results=body)), [f["id"] for f in results]))
-        else:
-            clauses = [english.clause(clean(f["text"]), ctx.subject) for f in results]
-            for n in range(0, len(clauses), 2):
-                pair = clauses[n:n + 2]
-                text = pair[0] if len(pair) == 1 else f"{pair[0]}, and {english.lower_first(pair[1])}"
+        # two results to a sentence (a lone last one joins the sentence before), so that no sentence of the summary
+        # repeats a sentence of its section word for word
+        groups = [results[n:n + 2] for n in range(0, len(results), 2)]
+        if len(groups) > 1 and len(groups[-1]) == 1:
+            groups[-2:] = [groups[-2] + groups[-1]]
+        for n, group in enumerate(groups):
+            if ctx.lang == "zh":
+                body = ctx.bank["clause_sep"].join(clean(f["text"]) for f in group)
+                text = s["results"].format(lead=ctx.lead, company=ctx.subject, results=body) if n == 0 else \
+                    s["results_more"].format(results=body)
+            else:
+                clauses = [english.clause(clean(f["text"]), ctx.subject) for f in group]
+                text = ", ".join(clauses[:-1]) + (", and " if len(clauses) > 2 else " and ") \
+                    + english.lower_first(clauses[-1]) if len(clauses) > 1 else clauses[0]
                 if n == 0:
                     text = f"{ctx.lead}, {english.lower_first(text)}"
-                statements.append(fact(ctx.sentence(text), [f["id"] for f in results[n:n + 2]]))
+                else:
+                    text = s["results_more"].format(results=english.lower_first(text))
+            statements.append(fact(ctx.sentence(text), [f["id"] for f in group]))
         statements = [st for st in statements if ctx.grounded(st["text"], st["fact_ids"])]
         if statements:
             paragraphs.append(paragraph(statements, ctx.lang))

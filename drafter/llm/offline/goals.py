@@ -189,7 +189,8 @@ def _fill_statement(view: GoalView, ctx: Ctx) -> Stmt | None:
     names = {"zh": {"target": "目标值", "deadline": "截止时间", "owner": "负责人"},
              "en": {"target": "target", "deadline": "deadline", "owner": "owner"}}[ctx.lang]
     fields = ctx.join([names[m] for m in view.missing])
-    return advice(ctx.sentence(ctx.t("goals.fill", metric=view.shown(ctx.lang), fields=fields)), view.ids)
+    key = "goals.fill_vague" if not view.baseline and not view.target else "goals.fill"
+    return advice(ctx.sentence(ctx.t(key, metric=view.shown(ctx.lang), fields=fields)), view.ids)
 
 
 def _track_statement(views: list[GoalView], ctx: Ctx) -> Stmt | None:

@@ -63,6 +63,8 @@ _SHARE_EN = re.compile(r"(?i)^(?P<whole_name>[a-z][\w\s-]*?)\s+(?:of|"
 _COST = re.compile(r"^(?:本季度|本年度|全年|上半年|下半年|第[一二三四]季度)?"
                    r"(?P<zh>[\u4e00-\u9fff及和、]{2,12}?(?:费用|支出))\d"
                    r"|(?i:^(?P<en>[a-z][\w\s-]{2,40}?(?:costs?|spend|expenses?))\s+(?:of|was|were)\s)")
+_UPTIME = re.compile(r"^(?P<zh>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:本季度|本年度|全年|上半年)?(?:可用率|在线率)"
+                     r"|(?i:^(?P<en>[\w\s-]{2,40}?)\s+(?:uptime|availability)\b)")
 _PAIRED_ZH = re.compile(r"每(?:名|位|个)(?P<a>[\u4e00-\u9fff]{2,8}?)配备\d+(?:名|位|个)(?P<b>[\u4e00-\u9fff]{2,8})")
 _ESCROW_ZH = re.compile(r"(?P<subj>[^，。；]*?(?:监管账户|资金监管|托管账户))")
 _CONTROL_ZH = re.compile(r"^(?P<subj>[^，。；\d]*?(?:检查|抽检|巡检|检验))")
@@ -192,6 +194,10 @@ def _advice(f: Payload, ctx: Ctx, views: list[GoalView]) -> Stmt | None:
     m = _PRACTICE_ZH.search(text) if ctx.lang == "zh" and not re.search(r"\d", text) else None
     if m or (f.get("section") == "processes" and ctx.lang == "zh" and not re.search(r"\d", text)):
         return advice(a["practice"].format(fact=text), ids)
+    m = _UPTIME.search(text)
+    if m:
+        subject = (m.group("zh") or m.group("en") or "").strip()
+        return advice(a["uptime"].format(subject=english.lower_first(subject) if ctx.lang == "en" else subject), ids)
     m = _PAIRED_ZH.search(text) if ctx.lang == "zh" else None
     if m:
         return advice(a["paired"].format(a=m.group("a"), b=m.group("b")), ids)
@@ -278,9 +284,9 @@ def units(facts: list[Payload], ctx: Ctx, views: list[GoalView]) -> list[list[St
         problem = is_problem(f["text"])
         if len(run) > 1:
             body = ctx.bank["clause_sep"].join(clean(x["text"]) for x in run)
-            text = ctx.fact_sentence({"text": body}, lead=first)
+            text = ctx.fact_sentence({"text": body})
         else:
-            text = ctx.fact_sentence(f, lead=first)
+            text = ctx.fact_sentence(f)
         if problem and not first:
             connector = pick(ctx.bank["connect"]["contrast"], f["text"])
             text = connector + (english.lower_first(text) if ctx.lang == "en" else text)
