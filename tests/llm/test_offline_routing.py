@@ -129,10 +129,10 @@ def test_a_baseline_given_as_a_fact_joins_its_goal(tmp_path: Path) -> None:
 def test_a_fact_outside_the_period_keeps_its_own_period(tmp_path: Path) -> None:
     # a 2025 figure in a 2026 overview is not "本期": no period lead, not an achievement of the period
     facts, overview, md = draft(tmp_path, "company: 星河咖啡\nperiod: 2026年上半年\n"
-                                          "data: [2025年营业收入8亿元, 小程序点单占比达到58%]\n")
+                                          "data: [2025年营业收入8亿元, 小程序点单占比由45%提升到58%]\n")
     data = section_text(overview, "data")
     assert "2025年营业收入8亿元" in data
     assert not re.search(r"(?:本期|上半年|本季度|本年度)[，,]?(?:从\w+看，)?2025年营业收入", md)
     summary = section_text(overview, "summary")
-    assert "小程序点单占比达到58%" in summary, "a result of the period is named in the summary"
+    assert "小程序点单占比提升到58%" in summary, "a result of the period is named in the summary"
     assert "2025年营业收入8亿元" not in summary, "a figure of another period is not"

@@ -52,7 +52,10 @@ _ON_TIME_ZH = re.compile(r"(?P<subj>[\u4e00-\u9fff]+?)\d+[宗件起单个次]?[�
                          r"日))内(?P<done>[\u4e00-\u9fff]*?)"
                          r"(?:率|比例)(?P<rate>\d+(?:\.\d+)?)%")
 _CAPACITY = re.compile(r"^(?P<subj>[^，。；]*?产能)|(?i:^(?P<en>[\w\s-]*?capacity))")
-_TRAINING_ZH = re.compile(r"(?:完成|开展|组织)?(?P<obj>[\u4e00-\u9fffA-Za-z]*?(?:培训|认证))")
+_TRAINING_ZH = re.compile(r"(?:完成|开展|组织)(?P<obj>[\u4e00-\u9fffA-Za-z0-9]+(?:培训|认证))"
+                          r"|^(?P<obj2>[\u4e00-\u9fffA-Za-z]+?(?:培训|认证))")
+_BEFORE_DUTY_ZH = re.compile(r"^(?P<who>[\u4e00-\u9fff]{2,8}?)上岗前完成(?P<obj>[^，。；]+?(?:培训|认证))")
+_STARTED_ZH = re.compile(r"^(?P<obj>[\u4e00-\u9fffA-Za-z]{2,12}?)(?:于[^，。；]+?)?(?:启动|开课|开业|开通)")
 _TRAINING_EN = re.compile(r"(?i)\b(?P<obj>[\w\s-]*?(?:training|certification|onboarding\s+course))\b")
 _SHARE_ZH = re.compile(r"(?P<whole_name>[\u4e00-\u9fffA-Za-z]+?)"
                        r"(?P<whole>\d+(?:\.\d+)?(?P<u>[\u4e00-\u9fff]{1,2}))[，,]"
@@ -183,11 +186,16 @@ def _advice(f: Payload, ctx: Ctx, views: list[GoalView]) -> Stmt | None:
     m = _CONTROL_ZH.search(text) if ctx.lang == "zh" else None
     if m and is_control(text):
         return advice(a["control"].format(subject=m.group("subj")), ids)
+    m = _BEFORE_DUTY_ZH.search(text) if ctx.lang == "zh" else None
+    if m:
+        return advice(a["training_before"].format(obj=m.group("obj"), who=m.group("who")), ids)
     m = _TRAINING_ZH.search(text) if ctx.lang == "zh" else _TRAINING_EN.search(text)
-    if m and m.group("obj").strip():
-        obj = m.group("obj").strip()
-        key = "training_before" if re.search(r"(?i)上岗前|before\s+(?:starting|joining)", text) else "training"
-        return advice(a[key].format(obj=english.lower_first(obj) if ctx.lang == "en" else obj), ids)
+    obj = (m.groupdict().get("obj") or m.groupdict().get("obj2") or "").strip() if m else ""
+    if obj:
+        return advice(a["training"].format(obj=english.lower_first(obj) if ctx.lang == "en" else obj), ids)
+    m = _STARTED_ZH.search(text) if ctx.lang == "zh" else None
+    if m:
+        return advice(a["started"].format(obj=m.group("obj")), ids)
     m = _ESCROW_ZH.search(text) if ctx.lang == "zh" else None
     if m:
         return advice(a["escrow"].format(subject=m.group("subj")), ids)
@@ -231,7 +239,8 @@ def _share(f: Payload, ctx: Ctx) -> Stmt | None:
     part, whole = m.group("part_name").strip(), m.group("whole_name").strip()
     if ctx.lang == "en":
         part, whole = english.upper_first(part), english.lower_first(whole)
-    text = ctx.t("derived.share", part=part, whole=whole, result=found.text)
+    verb_part = ctx.lang == "zh" and re.match(r"采纳|实施|完成|办结|处理|通过|解决|上线|录用", part)
+    text = ctx.t("derived.share_done" if verb_part else "derived.share", part=part, whole=whole, result=found.text)
     return derived(ctx.sentence(text), [f["id"]], found.op, found.inputs, found.text)
 
 
