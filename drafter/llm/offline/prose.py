@@ -54,6 +54,7 @@ _ON_TIME_ZH = re.compile(r"(?P<subj>[\u4e00-\u9fff]+?)\d+[宗件起单个次]?[�
 _CAPACITY = re.compile(r"^(?P<subj>[^，。；]*?产能)|(?i:^(?P<en>[\w\s-]*?capacity))")
 _TRAINING_ZH = re.compile(r"(?:完成|开展|组织)(?P<obj>[\u4e00-\u9fffA-Za-z0-9]+(?:培训|认证))"
                           r"|^(?P<obj2>[\u4e00-\u9fffA-Za-z]+?(?:培训|认证))")
+_TRAINING_AFTER_VERB = re.compile(r"(?:完成|开展|组织)(?P<obj>[\u4e00-\u9fffA-Za-z0-9]+(?:培训|认证))")
 _BEFORE_DUTY_ZH = re.compile(r"^(?P<who>[\u4e00-\u9fff]{2,8}?)上岗前完成(?P<obj>[^，。；]+?(?:培训|认证))")
 _STARTED_ZH = re.compile(r"^(?P<obj>[\u4e00-\u9fffA-Za-z]{2,12}?)(?:于[^，。；]+?)?(?:启动|开课|开业|开通)")
 _TRAINING_EN = re.compile(r"(?i)\b(?P<obj>[\w\s-]*?(?:training|certification|onboarding\s+course))\b")
@@ -175,6 +176,8 @@ def _advice(f: Payload, ctx: Ctx, views: list[GoalView]) -> Stmt | None:
         what = (m.groupdict().get("what") or m.groupdict().get("what2") or "").strip()
         if ctx.lang == "en":
             subj, what = english.lower_first(subj), english.lower_first(what)
+        if ctx.lang == "zh" and not what.endswith(("结果", "成绩")):
+            what += "的结果"
         return advice(a["tied"].format(subject=subj, what=what), ids)
     m = _ON_TIME_ZH.search(text) if ctx.lang == "zh" else None
     if m and float(m.group("rate")) < 100:
@@ -183,13 +186,15 @@ def _advice(f: Payload, ctx: Ctx, views: list[GoalView]) -> Stmt | None:
     if m and (m.group("subj") or m.group("en")):
         subj = (m.group("subj") or m.group("en") or "").strip()
         return advice(a["capacity"].format(subject=english.lower_first(subj) if ctx.lang == "en" else subj), ids)
-    m = _CONTROL_ZH.search(text) if ctx.lang == "zh" else None
+    m = _CONTROL_ZH.search(re.sub(r"^(?:第[一二三四]季度|全年|本季度|上半年|下半年)", "", text)) \
+        if ctx.lang == "zh" else None
     if m and is_control(text):
         return advice(a["control"].format(subject=m.group("subj")), ids)
     m = _BEFORE_DUTY_ZH.search(text) if ctx.lang == "zh" else None
     if m:
         return advice(a["training_before"].format(obj=m.group("obj"), who=m.group("who")), ids)
-    m = _TRAINING_ZH.search(text) if ctx.lang == "zh" else _TRAINING_EN.search(text)
+    m = (_TRAINING_AFTER_VERB.search(text) or _TRAINING_ZH.search(text)) if ctx.lang == "zh" \
+        else _TRAINING_EN.search(text)
     obj = (m.groupdict().get("obj") or m.groupdict().get("obj2") or "").strip() if m else ""
     if obj:
         return advice(a["training"].format(obj=english.lower_first(obj) if ctx.lang == "en" else obj), ids)
