@@ -147,7 +147,11 @@ def brief(text: str) -> str | None:
     else:
         clauses = re.split(r"[，,]\s*", text)
         with_figures = [c for c in clauses if extract_figures(c)]
-        short = clauses[0] if len(with_figures) > 1 and extract_figures(clauses[0]) else text
+        head = english.metric_of(text) if text.isascii() else None
+        if head and len(clauses) > 1 and re.match(r"(?i)(?:up|down)\b", clauses[1]):
+            short = f"{head} was {clauses[1]}"  # "RevPAR of RMB 312, up 6% year over year" → "RevPAR was up 6% …"
+        else:
+            short = clauses[0] if len(with_figures) > 1 and extract_figures(clauses[0]) else text
     if len(extract_figures(short)) >= len(extract_figures(text)):
         return None
     return short

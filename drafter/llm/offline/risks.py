@@ -91,7 +91,7 @@ def risks_section(ctx: Ctx) -> dict[str, Any]:
             tip = _risk_advice(f, ctx)
             tips += [tip] if tip else []
         elif _HAPPENED.search(f["text"]):  # an incident dealt with: its causes are still worth a review
-            subject = f"the {english.lower_first(description)}" if ctx.lang == "en" else description
+            subject = f"\"{description}\"" if ctx.lang == "en" else description
             tips.append(advice(ctx.sentence(ctx.bank["advice"]["risk_review"].format(subject=subject)), [f["id"]]))
     paragraphs = [empty_paragraph()]
     if tips:
