@@ -33,9 +33,10 @@ from drafter.facts.catalog import select_sections, spec
 from drafter.facts.model import Facts
 from drafter.llm import chains
 from drafter.llm.cassettes import CassetteStore
-from drafter.llm.loop import Budget, CallContext, run_structured
+from drafter.llm.loop import Budget, CallContext, ContentCheck, run_structured
 from drafter.llm.protocol import Model
 from drafter.llm.registry import get_model
+from drafter.llm.transport import AdaptiveLimit, CallStats, Failure, redact
 from drafter.settings import DEFAULT_CONCURRENCY, DEFAULT_MAX_ROUNDS, ModelSettings
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ class Progress(Protocol):
     def begin(self, stage: str, total: int) -> None: ...  # noqa: D102
 
     def step(self, label: str, ok: bool = True) -> None: ...  # noqa: D102
+
+    # Optional: `tokens(label, n)` — n tokens received so far for the chain labelled `label` (while it streams).
 
 
 class _Silent:
@@ -71,6 +74,8 @@ class WriteOptions:
     log: Callable[[str], None] | None = None
     llm_critic: bool = True
     partial: Overview | None = None  # the overview being drafted, so an interrupted run can keep what is done
+    stats: CallStats | None = None  # requests made, failed and retried (filled in by the run)
+    on_first_failure: Callable[[Failure], None] | None = None  # told once, when the first request fails
 
 
 def now() -> str:
@@ -79,26 +84,49 @@ def now() -> str:
 
 
 class Runner:
-    """Runs chains against one model with a concurrency limit, shared call context and a usage ledger."""
+    """Runs chains against one model under an adaptive concurrency limit, with shared call context and a ledger.
+
+    The limit starts at `concurrency` and holds each request (not each chain): a server that queues lowers it
+    (drafter/llm/transport.py), so waiting happens here, where it does not count against the timeout."""
 
     def __init__(self, model: Model, settings: ModelSettings, lang: str, concurrency: int,
-                 context: CallContext | None = None) -> None:
+                 context: CallContext | None = None, progress: Progress | None = None) -> None:
         self.model = model
         self.settings = settings
         self.lang = lang
-        self.semaphore = asyncio.Semaphore(max(1, concurrency))
         self.context = context or call_context(settings)
+        self.context.limiter = AdaptiveLimit(concurrency)
         self.usage = Usage(estimated=model.estimated_usage)
+        self.progress = progress
 
     async def run(self, schema: type[BaseModel], prompt: ChatPrompt, section: str, stage: str,
-                  round_: int = 0) -> Any:
-        """Run one typed chain through the structured loop and record its usage."""
-        async with self.semaphore:
-            result = await run_structured(self.model, prompt, schema, self.context)
+                  round_: int = 0, check: ContentCheck | None = None, label: str | None = None) -> Any:
+        """Run one typed chain through the structured loop and record its usage (a failed chain's too)."""
+        tokens = getattr(self.progress, "tokens", None)
+        shown = label or section
+
+        def heard(n: int) -> None:
+            if tokens is not None:
+                tokens(shown, n)
+
+        try:
+            result = await run_structured(self.model, prompt, schema, self.context, heard, check)
+        except Exception as exc:
+            spent = getattr(exc, "spent", None)
+            if spent is not None:
+                calls, usage = spent
+                self.usage.entries.append(UsageEntry(section=section, stage=stage, round=round_, calls=calls,
+                                                     input_tokens=usage.input, output_tokens=usage.output))
+            raise
         self.usage.entries.append(UsageEntry(section=section, stage=stage, round=round_, calls=result.calls,
                                              input_tokens=result.input_tokens, output_tokens=result.output_tokens,
                                              cached_input_tokens=result.cached_input_tokens, cached=result.cached))
         return result.value
+
+    @property
+    def estimated(self) -> bool:
+        """Whether token counts are estimates (a model may find out during the run that its server reports none)."""
+        return self.usage.estimated or bool(getattr(self.model, "estimated_usage", False))
 
 
 def call_context(settings: ModelSettings, options: WriteOptions | None = None) -> CallContext:
@@ -107,11 +135,54 @@ def call_context(settings: ModelSettings, options: WriteOptions | None = None) -
 
     options = options or WriteOptions(use_cache=False)
     cache = response_cache() if options.use_cache and not settings.is_fake else None
+    stats = options.stats or CallStats()
+    if options.on_first_failure is not None:
+        stats.on_first_failure = options.on_first_failure
+    options.stats = stats
     return CallContext(
         model_name=settings.name, base_url=settings.base_url, structured_output=settings.structured_output,
         cache=cache, budget=Budget(options.budget_tokens), recorder=options.recorder, log=options.log,
-        params=settings.params,
+        params=settings.params, max_retries=settings.max_retries, stats=stats,
     )
+
+
+def substance_check(has_facts: bool, lang: str = "zh") -> ContentCheck:
+    """Refuse an empty answer, and a placeholder-only one when the data gives facts (a real model's failure)."""
+    def check(value: BaseModel) -> str | None:
+        items = cited(value)
+        if not any(_has_text(item) for item in items) and not any(_placeholder(item) for item in items):
+            return ("the answer is empty: write the text from the facts in the data" if lang == "en" else
+                    "回答为空：请根据数据中的事实写出正文")
+        if has_facts and not any(_has_text(item) for item in items):
+            if lang == "en":
+                return ("the answer holds only placeholders, but the data gives facts for it: write them, citing "
+                        "their ids")
+            return "回答只有待补充占位，但数据中有可用的事实：请写出这些事实并引用其编号"
+        return None
+    return check
+
+
+def _bare(text: str) -> str:
+    from drafter.critic.document import PLACEHOLDER_RE
+
+    return PLACEHOLDER_RE.sub("", text).strip(" \t\n，。、；：,.;:!！?？")
+
+
+def _has_text(item: Any) -> bool:
+    """Whether an item says something besides placeholders."""
+    statements = getattr(item, "statements", None)
+    if statements:
+        return any(s.kind != "placeholder" and _bare(s.text) for s in statements)
+    text = getattr(item, "text", None) or getattr(item, "statement", None) or getattr(item, "description", "")
+    return bool(_bare(str(text)))
+
+
+def _placeholder(item: Any) -> bool:
+    from drafter.critic.document import PLACEHOLDER_RE
+
+    statements = getattr(item, "statements", None) or []
+    text = getattr(item, "text", None) or getattr(item, "statement", None) or ""
+    return any(s.kind == "placeholder" for s in statements) or bool(PLACEHOLDER_RE.search(str(text)))
 
 
 def clean_ids(content: Any, known: set[str]) -> Any:
@@ -145,10 +216,17 @@ def collect_questions(sections: list[Section]) -> list[Question]:
     return list(seen.values())
 
 
+def _check(runner: Runner, has_facts: bool, lang: str) -> ContentCheck | None:
+    """Real models' answers must say something (the fakes and saboteurs answer as they are told)."""
+    return None if runner.settings.is_fake else substance_check(has_facts, lang)
+
+
 async def _draft_section(runner: Runner, facts: Facts, key: str, keys: list[str], known: set[str],
                          revision: dict[str, Any] | None = None, round_: int = 0) -> SectionContent:
     prompt = chains.section_prompt(facts, key, keys, revision)
-    value = await runner.run(chains.section_schema(key), prompt, key, "revise" if revision else "draft", round_)
+    check = _check(runner, bool(facts.for_section(key)), facts.language)
+    value = await runner.run(chains.section_schema(key), prompt, key, "revise" if revision else "draft", round_,
+                             check, spec(key).title(facts.language))
     content: SectionContent = clean_ids(value, known)
     return content
 
@@ -159,10 +237,13 @@ async def draft_closing(runner: Runner, facts: Facts, overview: Overview, known:
     metrics = goal_metrics(overview.sections)
     questions = [q.text for q in collect_questions(overview.sections)]
     digests = section_digests(overview)
-    tasks = [runner.run(Opening, chains.opening_prompt(facts, keys, metrics), "opening", "draft")]
+    lang = facts.language
+    tasks = [runner.run(Opening, chains.opening_prompt(facts, keys, metrics), "opening", "draft",
+                        check=_check(runner, True, lang))]
     if "summary" in keys:
         tasks.append(runner.run(ProseSection, chains.summary_prompt(facts, digests, metrics, questions),
-                                "summary", "draft"))
+                                "summary", "draft", check=_check(runner, bool(digests), lang),
+                                label=spec("summary").title(lang)))
     results = await asyncio.gather(*tasks, return_exceptions=True)
     if isinstance(results[0], BaseException):
         _raise_unless_model_failure(results[0])
@@ -172,7 +253,7 @@ async def draft_closing(runner: Runner, facts: Facts, overview: Overview, known:
         summary = overview.section("summary")
         if isinstance(results[1], BaseException):
             _raise_unless_model_failure(results[1])
-            summary.state, summary.error = "failed", str(results[1])
+            summary.state, summary.error = "failed", redact(str(results[1]))[:500]
         else:
             set_version(summary, clean_ids(results[1], known), runner.settings.name, "draft")
 
@@ -220,7 +301,8 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
                          model: Model | None = None, resume: Overview | None = None) -> Overview:
     """Draft every section, then the opening and summary, then critique and revise."""
     model = model or get_model(settings)
-    runner = Runner(model, settings, facts.language, options.concurrency, call_context(settings, options))
+    runner = Runner(model, settings, facts.language, options.concurrency, call_context(settings, options),
+                    options.progress)
     overview = resume or new_overview(facts, settings.name)
     options.partial = overview
     known = {f.id for f in facts.items}
@@ -233,7 +315,7 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
             content = await _draft_section(runner, facts, section.key, keys, known)
         except Exception as exc:  # noqa: BLE001 - a failed section is saved as failed; the others are kept
             _raise_unless_model_failure(exc)
-            section.state, section.error = "failed", str(exc)[:500]
+            section.state, section.error = "failed", redact(str(exc))[:500]
             options.progress.step(section.title, ok=False)
             return
         set_version(section, content, settings.name, "draft")
@@ -247,7 +329,7 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
         await _llm_critique(runner, facts, overview)
     overview.questions = collect_questions(overview.sections)
     overview.usage.entries += runner.usage.entries
-    overview.usage.estimated = runner.usage.estimated
+    overview.usage.estimated = runner.estimated
     overview.updated = now()
     return overview
 

@@ -14,12 +14,19 @@ DEFAULT_MODEL = "offline"
 DEFAULT_LANGUAGE = "zh"
 DEFAULT_CONCURRENCY = 10  # the catalog has at most ten sections, all drafted at once
 DEFAULT_MAX_ROUNDS = 2
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = 120.0  # seconds without a token while an answer streams (not the total time of an answer)
+# Seconds to wait for an answer's first token while the connection is alive: the server processes the prompt (or the
+# request waits on a busy server) meanwhile; a server that sends no byte at all is still given up after the timeout.
+DEFAULT_FIRST_TOKEN_TIMEOUT = 600.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_STRUCTURED_OUTPUT = "auto"
 DEFAULT_TEMPERATURE = 0.2
 DEFAULT_MAX_TOKENS = 4096
-STRUCTURED_MODES = ("auto", "json_schema", "tools", "json_mode")
+STRUCTURED_MODES = ("auto", "json_schema", "tools", "json_object", "json_mode")
+DEFAULT_STREAM = True  # stream answers: the timeout then counts silence, and progress shows tokens so far
+# JSON object merged into the provenance of every answer of an openai:<name> model (what the client cannot see:
+# the weights file and its sha256, the server software); bench/local_model.py sets it.
+PROVENANCE_ENV = "DRAFTER_PROVENANCE"
 ENTRY_POINT_GROUP = "drafter.models"
 # Built-in model kinds, and whether the name needs a `:<rest>` (a plugin's kinds come from the entry point group).
 BUILTIN_KINDS = {"offline": False, "test": False, "mock": None, "replay": True, "openai": True}
@@ -37,6 +44,8 @@ class ModelSettings:
     structured_output: str = DEFAULT_STRUCTURED_OUTPUT
     temperature: float = DEFAULT_TEMPERATURE
     max_tokens: int = DEFAULT_MAX_TOKENS
+    stream: bool = DEFAULT_STREAM
+    first_token_timeout: float = DEFAULT_FIRST_TOKEN_TIMEOUT
     api_key: str | None = field(default=None, repr=False, compare=False)  # from --api-key; never serialised
 
     @property

@@ -45,7 +45,8 @@ def team_only(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(("unsupported", "expected"), [(set(), "json_schema"), ({"json_schema"}, "tools"),
-                                                       ({"json_schema", "tools"}, "json_mode")])
+                                                       ({"json_schema", "tools"}, "json_object"),
+                                                       ({"json_schema", "tools", "json_object"}, "json_mode")])
 def test_auto_mode_falls_back_and_remembers(server: FakeServer, tmp_path: Path, unsupported: set[str],
                                             expected: str) -> None:
     server.unsupported = unsupported

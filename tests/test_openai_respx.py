@@ -42,6 +42,42 @@ def completion(name: str, args: dict[str, Any] | str, mode: str = "tools", finis
     }
 
 
+def streamed(data: dict[str, Any], usage: bool = True) -> httpx.Response:
+    """A chat.completions response as the server-sent events of a streamed answer, a few characters a chunk."""
+    choice = data["choices"][0]
+    message = choice["message"]
+    head = {"id": data["id"], "object": "chat.completion.chunk", "created": 0, "model": data["model"]}
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+        return {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+
+    events = [chunk({"role": "assistant", "content": ""})]
+    if message.get("refusal"):
+        events.append(chunk({"refusal": message["refusal"]}))
+    for call in message.get("tool_calls") or []:
+        arguments = call["function"]["arguments"]
+        events.append(chunk({"tool_calls": [{"index": 0, "id": call["id"], "type": "function",
+                                             "function": {"name": call["function"]["name"], "arguments": ""}}]}))
+        events += [chunk({"tool_calls": [{"index": 0, "function": {"arguments": arguments[i:i + 40]}}]})
+                   for i in range(0, len(arguments), 40)]
+    content = message.get("content") or ""
+    events += [chunk({"content": content[i:i + 40]}) for i in range(0, len(content), 40)]
+    events.append(chunk({}, choice["finish_reason"]))
+    if usage and data.get("usage"):
+        events.append({**head, "choices": [], "usage": data["usage"]})
+    text = "".join(f"data: {json.dumps(e, ensure_ascii=False)}\n\n" for e in events) + "data: [DONE]\n\n"
+    return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=text.encode())
+
+
+def as_requested(body: dict[str, Any], response: httpx.Response) -> httpx.Response:
+    """A 200 JSON completion streamed when the request asked for a stream (errors stay as they are)."""
+    if not body.get("stream") or response.status_code != 200:
+        return response
+    if "text/event-stream" in response.headers.get("content-type", ""):
+        return response
+    return streamed(json.loads(response.content))
+
+
 def request_mode(body: dict[str, Any]) -> tuple[str, str]:
     """(mode, schema name) of a structured-output request."""
     if body.get("tools"):
@@ -50,7 +86,26 @@ def request_mode(body: dict[str, Any]) -> tuple[str, str]:
     if fmt.get("type") == "json_schema":
         return "json_schema", fmt["json_schema"]["name"]
     note = next(m["content"] for m in body["messages"] if m["role"] == "system" and "JSON Schema" in m["content"])
-    return "json_mode", json.loads(note.split("\n", 1)[1])["title"]
+    mode = "json_object" if fmt.get("type") == "json_object" and fmt.get("schema") else "json_mode"
+    return mode, json.loads(note.split("\n", 1)[1])["title"]
+
+
+def says_something(payload: dict[str, Any], name: str, args: dict[str, Any], context: dict[str, Any]
+                   ) -> dict[str, Any]:
+    """The offline drafter's answer, with a sentence from the facts where it has none (an empty opening, or a
+    summary of placeholders alone): from a real model such an answer is refused as empty."""
+    facts = {f["id"]: f["text"] for f in context.get("facts", []) if isinstance(f, dict)}
+    cited = [i for d in payload.get("section_digests") or [] for i in d.get("fact_ids", [])] or list(facts)
+    if not cited:
+        return args
+    statement = {"text": facts[cited[0]].rstrip("。.") + "。", "kind": "fact", "fact_ids": [cited[0]]}
+    if name == "Opening" and not (args.get("text") or args.get("statements")):
+        return {**args, "statements": [statement]}
+    if payload.get("task") == "summary":
+        said = [s for p in args.get("paragraphs", []) for s in p.get("statements") or [] if s["kind"] != "placeholder"]
+        if not said:
+            return {**args, "paragraphs": [{"statements": [statement]}, *args.get("paragraphs", [])]}
+    return args
 
 
 class FakeServer:
@@ -74,14 +129,14 @@ class FakeServer:
         step = self.script.pop(0) if self.script else None
         if callable(step):
             response: httpx.Response = step(body, mode, name)
-            return response
+            return as_requested(body, response)
         context = extract_data(body["messages"][0]["content"]) or {}
         task = next(p for p in (extract_data(m["content"] or "") for m in body["messages"][1:]) if p)
         payload = payload_from_blocks(context, task)
-        args = draft(payload, name, context.get("facts"))
+        args = says_something(payload, name, draft(payload, name, context.get("facts")), context)
         if self.suffix and "paragraphs" in args:
             args["paragraphs"][0]["text"] += self.suffix
-        return httpx.Response(200, json=completion(name, args, mode))
+        return as_requested(body, httpx.Response(200, json=completion(name, args, mode)))
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,6 +14,7 @@ from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, err, out, settin
 
 if TYPE_CHECKING:
     from drafter.draft.model import Overview
+    from drafter.llm.transport import CallStats, Failure
 
 def write(
     facts_file: Annotated[Path, typer.Argument(help="Facts file (YAML, JSON or TOML).", show_default=False)],
@@ -30,16 +32,18 @@ def write(
     docx: Annotated[bool, typer.Option("--docx", help="Also write overview.docx.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON result instead of the summary.")] = False,
     structured_output: Annotated[str | None, typer.Option(
-        "--structured-output", help="auto | json_schema | tools | json_mode [default: auto].",
+        "--structured-output", help="auto | json_schema | tools | json_object | json_mode [default: auto].",
         show_default=False)] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds per request [default: 120].",
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds without a token before a request is "
+                                                  "given up (not its total time) [default: 120].",
                                                   show_default=False)] = None,
-    max_retries: Annotated[int | None, typer.Option("--max-retries", min=0, help="SDK retries on 429/5xx/timeouts "
-                                                    "[default: 2].", show_default=False)] = None,
+    max_retries: Annotated[int | None, typer.Option("--max-retries", min=0, help="Retries of a request on "
+                                                    "429/5xx/timeouts [default: 2].", show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")] = False,
     budget_tokens: Annotated[int | None, typer.Option("--budget-tokens", min=1, help="Stop cleanly after this many "
                                                       "tokens, keeping what is done.", show_default=False)] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each model call on stderr.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each model call and every failed request "
+                                          "on stderr.")] = False,
 ) -> None:
     """Draft an overview from FACTS_FILE into a draft directory (overview.md + overview.json)."""
     from drafter.draft import store
@@ -55,9 +59,11 @@ def write(
     if settings.model.name == "offline" and not as_json:
         err.print("[dim]model: offline (deterministic, no network); --model openai:<name> for an LLM[/dim]")
     log = (lambda text: err.print(f"[dim]{escape(text)}[/dim]")) if verbose else None
+    base = settings.model.base_url or os.environ.get("OPENAI_BASE_URL") or None
     with store.locked(output), _RichProgress() as progress:
         options = WriteOptions(settings.concurrency, settings.max_rounds, progress, use_cache=not no_cache,
-                               budget_tokens=budget_tokens, log=log)
+                               budget_tokens=budget_tokens, log=log,
+                               on_first_failure=lambda failure: _first_failure(failure, base))
         try:
             overview = write_overview(facts, settings.model, options, resume=previous)
         except KeyboardInterrupt:
@@ -70,9 +76,10 @@ def write(
             write_docx(overview, output / "overview.docx")
     failed = [s.key for s in overview.sections if s.state == "failed"]
     if as_json:
-        out.print_json(json.dumps(_result_json(overview, output, markdown), ensure_ascii=False))
+        out.print_json(json.dumps(_result_json(overview, output, markdown, options.stats), ensure_ascii=False))
     else:
-        _closing_summary(overview, output, markdown, settings.prices)
+        _closing_summary(overview, output, markdown, settings.prices,
+                         None if settings.model.is_fake else options.stats)
     if failed:
         raise typer.Exit(1)
 
@@ -90,22 +97,40 @@ def _resumable(output: Path, digest: str) -> Overview | None:
     return previous
 
 
+def _first_failure(failure: Failure, base_url: str | None) -> None:
+    """The first failed request, said once as it happens: what failed, where, and what to try."""
+    where = f" from {base_url}" if base_url else ""
+    err.print(f"[red]✗ a request failed{escape(where)}: {escape(failure.describe())}[/red]")
+    err.print(f"  [yellow]hint:[/yellow] {escape(failure.hint())}")
+
+
 def _save_partial(output: Path, options: Any) -> None:
-    """Ctrl-C: keep the finished sections so `--resume` can continue."""
+    """Ctrl-C: keep what exists — finished and failed sections — so `--resume` can continue."""
     from drafter.draft import store
 
     partial = getattr(options, "partial", None)
-    if partial is None or not any(s.content is not None for s in partial.sections):
+    stats = getattr(options, "stats", None)
+    if partial is None:
+        return
+    started = any(s.content is not None or s.state == "failed" for s in partial.sections)
+    if not started and not (stats is not None and stats.requests):
         return
     for s in partial.sections:
-        if s.content is None:
+        if s.content is None and s.state != "failed":
             s.state, s.error = "failed", "interrupted"
     store.save(output, partial)
     done = sum(1 for s in partial.sections if s.content is not None)
-    err.print(f"[yellow]kept {done} finished section(s) in {output}; continue with --resume[/yellow]")
+    failed = sum(1 for s in partial.sections if s.content is None)
+    err.print(f"[yellow]kept {done} finished and {failed} failed or unfinished section(s) in {output}; "
+              "continue with --resume[/yellow]")
 
 
-def _result_json(overview: Overview, output: Path, markdown: str) -> dict[str, Any]:
+def _result_json(overview: Overview, output: Path, markdown: str, stats: CallStats | None = None
+                 ) -> dict[str, Any]:
+    requests = None if stats is None else {
+        "made": stats.requests, "failed": stats.failed, "retried": stats.retried, "mode_probes": stats.probes,
+        "first_failure": stats.first_failure.describe() if stats.first_failure else None,
+        "concurrency_lowered_to": stats.lowered_to}
     return {
         "output": str(output), "markdown": str(output / "overview.md"), "json": str(output / "overview.json"),
         "sections": [{"key": s.key, "title": s.title, "state": s.state} for s in overview.sections],
@@ -114,11 +139,12 @@ def _result_json(overview: Overview, output: Path, markdown: str) -> dict[str, A
         "usage": {"calls": overview.usage.calls, "tokens": overview.usage.tokens,
                   "estimated": overview.usage.estimated,
                   "cached": sum(1 for e in overview.usage.entries if e.cached)},
+        "requests": requests,
     }
 
 
 def _closing_summary(overview: Overview, output: Path, markdown: str,
-                     prices: dict[str, dict[str, float]] | None = None) -> None:
+                     prices: dict[str, dict[str, float]] | None = None, stats: CallStats | None = None) -> None:
     from drafter.critic.document import PLACEHOLDER_RE
 
     errors = sum(1 for f in overview.findings if f.severity == "error")
@@ -135,6 +161,11 @@ def _closing_summary(overview: Overview, output: Path, markdown: str,
     err.print(f"  sections {len(overview.sections)} · characters {len(markdown)} · "
               f"placeholders {len(PLACEHOLDER_RE.findall(markdown))} · questions {len(overview.questions)} · "
               f"model calls {overview.usage.calls} · tokens {tokens}")
+    if stats is not None:
+        probes = f" ({stats.probes} structured-output mode probe(s))" if stats.probes else ""
+        lowered = f" · concurrency lowered to {stats.lowered_to}" if stats.lowered_to else ""
+        err.print(f"  HTTP requests {stats.requests} · failed {stats.failed}{probes} · retried {stats.retried}"
+                  f"{lowered}")
     err.print(f"  critic: {errors} error(s), {warnings} warning(s) after {overview.rounds} revision round(s)")
     for f in overview.findings:
         if f.severity == "error":
@@ -154,18 +185,33 @@ class _RichProgress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[streaming]}", style="dim"),
                                  console=err, transient=True, disable=not err.is_terminal)
         self.task: Any = None
+        self.streaming: dict[str, int] = {}  # chains answering now: tokens received so far
 
     def begin(self, stage: str, total: int) -> None:
         if self.task is not None:
             self.progress.remove_task(self.task)
-        self.task = self.progress.add_task(stage, total=total)
+        self.streaming.clear()
+        self.task = self.progress.add_task(stage, total=total, streaming="")
+
+    def tokens(self, label: str, n: int) -> None:
+        """A chain's answer is streaming: n tokens so far."""
+        self.streaming[label] = n
+        self._show()
 
     def step(self, label: str, ok: bool = True) -> None:
+        self.streaming.pop(label, None)
         self.progress.update(self.task, advance=1, description=f"{'✓' if ok else '✗'} {label}")
+        self._show()
         if not ok:
             err.print(f"[red]✗ {label} failed[/red]")
+
+    def _show(self) -> None:
+        if self.task is not None:
+            text = " · ".join(f"{label} {n} tok" for label, n in self.streaming.items())
+            self.progress.update(self.task, streaming=text)
 
     def __enter__(self) -> _RichProgress:
         self.progress.__enter__()

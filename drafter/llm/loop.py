@@ -1,8 +1,9 @@
 """The one structured loop every model goes through: cache, mode fallback, bounded re-asks, truncation, refusal,
-budget, recording and logging."""
+budget, recording and logging — and each request's place under the adaptive limit, its retries and its accounting."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,12 +15,22 @@ from drafter.errors import DrafterError, ModelError
 from drafter.llm import prompts
 from drafter.llm.cassettes import Cassette, CassetteStore, cassette_key
 from drafter.llm.prompts import ChatPrompt, Message
-from drafter.llm.protocol import NATIVE, Model, ModelRequest, ModelResponse, TokenUsage
-from drafter.settings import DEFAULT_MAX_TOKENS, DEFAULT_MODEL, DEFAULT_STRUCTURED_OUTPUT
+from drafter.llm.protocol import JSON_OBJECT, NATIVE, Model, ModelRequest, ModelResponse, TokenUsage
+from drafter.llm.transport import AdaptiveLimit, CallStats, Failure, RequestFailed, redact
+from drafter.settings import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_TOKENS,
+    DEFAULT_MODEL,
+    DEFAULT_STRUCTURED_OUTPUT,
+)
 
 T = TypeVar("T", bound=BaseModel)
 MAX_REASKS = 2
-AUTO_ORDER = ("json_schema", "tools", "json_mode")
+MAX_QUEUED_RETRIES = 3  # retries of a request that failed because the server queued it (each lowers the limit)
+AUTO_ORDER = ("json_schema", "tools", JSON_OBJECT, "json_mode")
+# A check of a parsed answer beyond its schema (e.g. "the section is empty"): an error text, or None when fine.
+ContentCheck = Callable[[BaseModel], str | None]
 
 
 class BudgetExceeded(DrafterError):
@@ -66,6 +77,11 @@ class CallContext:
     log: Callable[[str], None] | None = None
     params: dict[str, Any] = field(default_factory=dict)
     working_mode: str | None = None  # the mode that worked, so `auto` probes once per run, not once per call
+    rejected: set[str] = field(default_factory=set)  # modes the endpoint said it does not support
+    max_retries: int = DEFAULT_MAX_RETRIES  # per request, on 429/5xx/timeouts/connection errors
+    limiter: AdaptiveLimit = field(default_factory=lambda: AdaptiveLimit(DEFAULT_CONCURRENCY))
+    stats: CallStats = field(default_factory=CallStats)
+    retry_delay: float = 0.5  # first backoff in seconds (doubles, at most 8 s), unless the server says how long
 
     def say(self, text: str) -> None:
         """Log one line (with --verbose)."""
@@ -82,13 +98,19 @@ def modes_for(model: Model, context: CallContext) -> tuple[str, ...]:
         return (wanted,)
     if context.working_mode:
         return (context.working_mode,)
-    return tuple(m for m in AUTO_ORDER if m in model.modes)
+    modes = tuple(m for m in AUTO_ORDER if m in model.modes)
+    return tuple(m for m in modes if m not in context.rejected) or modes[-1:]
 
 
-async def run_structured(model: Model, prompt: ChatPrompt, schema: type[T], context: CallContext) -> ChainResult[T]:
-    """Serve from the cache, else ask the model (falling back across modes in `auto`), then record."""
+async def run_structured(model: Model, prompt: ChatPrompt, schema: type[T], context: CallContext,
+                         on_token: Callable[[int], None] | None = None,
+                         check: ContentCheck | None = None) -> ChainResult[T]:
+    """Serve from the cache, else ask the model (falling back across modes in `auto`), then record.
+
+    `on_token` hears the tokens received so far while an answer streams; `check` can refuse a valid answer (it is
+    then re-asked like invalid output)."""
     unsupported: Callable[[BaseException], bool] | None = getattr(model, "unsupported_mode", None)
-    request = ModelRequest(prompt, schema, params=dict(context.params))
+    request = ModelRequest(prompt, schema, params=dict(context.params), on_token=on_token)
     name = schema.__name__
     key = cassette_key(context.model_name, context.base_url, request) if context.cache is not None else ""
     if context.cache is not None:
@@ -103,11 +125,14 @@ async def run_structured(model: Model, prompt: ChatPrompt, schema: type[T], cont
     provenance: dict[str, Any] = {}
     for i, mode in enumerate(modes):
         try:
-            result, provenance = await _attempts(model, dataclasses.replace(request, mode=mode), context)
+            result, provenance = await _attempts(model, dataclasses.replace(request, mode=mode), context, check)
         except Exception as exc:
-            if i + 1 < len(modes) and unsupported is not None and unsupported(exc):
-                context.say(f"{mode} not supported by this endpoint; trying {modes[i + 1]}")
-                continue
+            cause = exc.__cause__ if isinstance(exc, RequestFailed) and exc.__cause__ is not None else exc
+            if unsupported is not None and unsupported(cause) and context.structured_output == "auto":
+                context.rejected.add(mode)
+                if i + 1 < len(modes):
+                    context.say(f"{mode} not supported by this endpoint; trying {modes[i + 1]}")
+                    continue
             raise
         if mode != NATIVE and context.structured_output == "auto":
             context.working_mode = mode
@@ -135,7 +160,63 @@ def _record(context: CallContext, request: ModelRequest, value: BaseModel, usage
         context.recorder.put(_cassette(context, key, request, value, usage, provenance))
 
 
-async def _attempts(model: Model, request: ModelRequest, context: CallContext
+async def send(model: Model, request: ModelRequest, context: CallContext) -> ModelResponse:
+    """One answer: wait for a place under the limit, send, count; retry what a retry can fix.
+
+    Transient failures (429, 5xx, timeouts, connection errors) are retried `max_retries` times with backoff. A
+    request that failed because the server queued it (timed out before its first token while others were in
+    flight, or had its stream cut short) lowers the limit and waits for a place again, at most
+    MAX_QUEUED_RETRIES times. Mode rejections and other failures are not retried."""
+    classify: Callable[[BaseException], Failure | None] | None = getattr(model, "classify_failure", None)
+    transient_left, queued_left, attempt = context.max_retries, MAX_QUEUED_RETRIES, 0
+    while True:
+        async with context.limiter.slot() as slot:
+            def heard(n: int) -> None:
+                slot.token(n)
+                if request.on_token is not None:
+                    request.on_token(slot.tokens)
+
+            context.budget.check()  # again: the budget may have been spent while this request waited
+            context.stats.requests += 1
+            try:
+                return await model.respond(dataclasses.replace(request, on_token=heard))
+            except Exception as exc:
+                failure = classify(exc) if classify is not None else None
+                known = failure is not None  # else not a request failure the model knows (a fake's error, a bug)
+                if failure is None:
+                    failure = Failure("fatal", type(exc).__name__, redact(" ".join(str(exc).split())[:600]),
+                                      base_url=context.base_url)
+                queued = failure.kind == "queued" or (failure.timeout and slot.tokens == 0)
+                lowered = context.limiter.lower() if queued else None
+                if lowered is not None:
+                    failure = dataclasses.replace(failure, kind="queued")
+                    context.stats.lowered_to = lowered
+                elif failure.kind == "queued":  # alone in flight (or already at the floor): a plain retry
+                    failure = dataclasses.replace(failure, kind="transient")
+                failure = dataclasses.replace(failure, mode=request.mode)
+                context.stats.failure(failure)
+                context.say(f"request failed [{request.schema.__name__}, {request.mode}]: {failure.describe()}")
+                error = exc
+        if failure.kind == "queued" and lowered is not None and queued_left > 0:
+            queued_left -= 1
+            context.stats.retried += 1
+            context.say(f"the server queues requests: at most {lowered} in flight from now on; retrying")
+            continue
+        if failure.kind in ("transient", "queued") and transient_left > 0:
+            transient_left -= 1
+            context.stats.retried += 1
+            delay = failure.retry_after if failure.retry_after is not None else context.retry_delay * 2 ** attempt
+            attempt += 1
+            delay = min(delay, 30.0 if failure.retry_after is not None else 8.0)
+            context.say(f"retrying in {delay:.1f} s")
+            await asyncio.sleep(delay)
+            continue
+        if not known:
+            raise error
+        raise RequestFailed(failure) from error
+
+
+async def _attempts(model: Model, request: ModelRequest, context: CallContext, check: ContentCheck | None = None
                     ) -> tuple[ChainResult[Any], dict[str, Any]]:
     """Re-ask at most twice on invalid output; retry a truncated answer once with more room."""
     schema = request.schema
@@ -146,16 +227,16 @@ async def _attempts(model: Model, request: ModelRequest, context: CallContext
     last_error = ""
     while reasks <= MAX_REASKS:
         context.budget.check()
-        response: ModelResponse = await model.respond(dataclasses.replace(request, max_tokens=max_tokens))
+        response: ModelResponse = await send(model, dataclasses.replace(request, max_tokens=max_tokens), context)
         calls += 1
         usage = usage + response.usage
         context.budget.used += response.usage.input + response.usage.output
         if response.refusal:
-            raise ModelError(f"the model refused: {response.refusal[:300]}")
+            raise _spent(ModelError(f"the model refused: {response.refusal[:300]}"), calls, usage)
         if response.finish_reason == "length":
             if truncated_once:
-                raise ModelError("the answer was truncated twice (finish_reason=length), even with "
-                                 f"max_tokens={max_tokens}")
+                raise _spent(ModelError("the answer was truncated twice (finish_reason=length), even with "
+                                        f"max_tokens={max_tokens}"), calls, usage)
             truncated_once = True
             max_tokens = 2 * (max_tokens or DEFAULT_MAX_TOKENS)
             context.say(f"answer truncated; retrying once with max_tokens={max_tokens}")
@@ -169,6 +250,8 @@ async def _attempts(model: Model, request: ModelRequest, context: CallContext
             except ValidationError as exc:
                 error = str(exc)[:1500]
             else:
+                error = check(value) if check is not None else None
+            if error is None:
                 context.say(f"{schema.__name__} [{request.mode}]: {calls} call(s), {usage.input}+{usage.output} "
                             "tokens" + (f" ({usage.cached_input} cached)" if usage.cached_input else ""))
                 return ChainResult(value, calls, usage.input, usage.output, reasks, False,
@@ -178,7 +261,13 @@ async def _attempts(model: Model, request: ModelRequest, context: CallContext
         reask = Message("human", prompts.load("reask", request.prompt.lang).format(error=last_error))
         request = dataclasses.replace(request, extra=(*request.extra, reask))
         reasks += 1
-    raise ModelError(f"the model gave invalid output {MAX_REASKS + 1} times: {last_error[:500]}")
+    raise _spent(ModelError(f"the model gave invalid output {MAX_REASKS + 1} times: {last_error[:500]}"), calls, usage)
+
+
+def _spent(error: ModelError, calls: int, usage: TokenUsage) -> ModelError:
+    """Keep what a failed chain cost on its error (`spent` = calls, usage), so the ledger can count it."""
+    error.spent = (calls, usage)  # type: ignore[attr-defined]
+    return error
 
 
 def _validate(schema: type[T], parsed: Any) -> T:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -13,6 +14,9 @@ if TYPE_CHECKING:
 # Structured-output modes: how a model is asked for the schema. `native` = the model returns the object itself.
 NATIVE = "native"
 API_MODES = ("json_schema", "tools", "json_mode")
+# `json_object` = response_format {"type": "json_object", "schema": …}: the form llama.cpp servers constrain to.
+JSON_OBJECT = "json_object"
+ALL_API_MODES = ("json_schema", "tools", JSON_OBJECT, "json_mode")
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class ModelRequest:
     extra: tuple[Message, ...] = ()  # re-ask messages appended after the prompt
     max_tokens: int | None = None
     params: dict[str, Any] = field(default_factory=dict)  # sampling parameters of the run (temperature, …)
+    # Called with the number of tokens received so far while an answer streams (not part of any cassette key).
+    on_token: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -75,7 +81,9 @@ class Model(Protocol):
 
 
 # A model may also define `unsupported_mode(exc) -> bool`: True when an error says the requested structured-output
-# mode is not supported by its endpoint, so that `auto` tries the next mode.
+# mode is not supported by its endpoint, so that `auto` tries the next mode; and
+# `classify_failure(exc) -> drafter.llm.transport.Failure | None`: what a failed request means (unsupported mode,
+# queued, transient, fatal), so that the loop falls back, waits, retries or gives up — and says which.
 
 
 def estimate_tokens(text: str) -> int:
