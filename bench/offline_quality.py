@@ -16,6 +16,8 @@ Run: python bench/offline_quality.py [--json FILE] [--show-repeats] [--with-unse
   `shared facts`.
 - length: draft characters ÷ reference characters (whitespace excluded), for cases with a reference.md.
 - claims: findings of the critic's `claims` check, when that check is registered (else "–").
+- eval: the same three figures as `drafter eval` computes them (drafter.evaluation.prose: boilerplate_ratio,
+  fact_bearing_share, cross_case_repeats over the drafts of this run), when that module exists (else "–").
 
 Works against any checkout of drafter on the path, so the same script measures an older drafter too:
 `PYTHONPATH=/path/to/old/checkout python bench/offline_quality.py`.
@@ -107,6 +109,19 @@ def mask(sentence: str, company: str, period: str) -> str:
     return re.sub(r"\d+(?:[.,]\d+)*", "#", text)
 
 
+def _eval_readings(name: str, overview: Any, facts: Any, evals: list[Any]) -> dict[str, Any]:
+    """boilerplate and fact-bearing share as `drafter eval` computes them (None without drafter.evaluation.prose)."""
+    try:
+        from drafter.evaluation.prose import masked_sentences, overview_units
+        from drafter.evaluation.prose import share as unit_share
+    except ImportError:
+        return {"boilerplate_eval": None, "fact_share_eval": None, "xcase_eval": None}
+    units = overview_units(overview, facts)
+    evals.append(masked_sentences(name, units, facts))
+    return {"boilerplate_eval": round(unit_share(units, ("boilerplate",)) or 0.0, 3),
+            "fact_share_eval": round(unit_share(units, ("fact", "derived")) or 0.0, 3), "xcase_eval": None}
+
+
 def _residue(sentence: str, masked_facts: list[str]) -> str:
     """What is left of a sentence once the facts it quotes (masked) are taken out."""
     for f in masked_facts:
@@ -123,6 +138,7 @@ def measure(paths: list[tuple[str, Path, Path | None]]) -> list[dict[str, Any]]:
     """Draft every facts file and measure it."""
     has_claims = any(c.name == "claims" for c in registered())
     rows: list[dict[str, Any]] = []
+    evals: list[Any] = []
     masked: dict[str, set[str]] = {}
     own: dict[str, set[str]] = {}
     for name, path, reference in paths:
@@ -145,6 +161,7 @@ def measure(paths: list[tuple[str, Path, Path | None]]) -> list[dict[str, Any]]:
         if has_claims:
             report = check_against(from_overview(overview), facts)
             row["claims"] = sum(1 for f in report.findings if f.check == "claims")
+        row.update(_eval_readings(name, overview, facts, evals))
         masked_facts = sorted({mask(f.strip().rstrip("。."), facts.file.company, facts.file.period)
                                for f in fact_texts}, key=len, reverse=True)
         masked[name] = {mask(LABEL.sub("", s), facts.file.company, facts.file.period)
@@ -152,6 +169,12 @@ def measure(paths: list[tuple[str, Path, Path | None]]) -> list[dict[str, Any]]:
         masked[name] = {s for s in masked[name] if len(re.sub(r"\W", "", s)) >= 8}
         own[name] = {s for s in masked[name] if len(re.sub(r"\W", "", _residue(s, masked_facts))) > 3}
         rows.append(row)
+    if evals:
+        from drafter.evaluation.prose import cross_case
+
+        found = cross_case(evals)
+        for row in rows:
+            row["xcase_eval"] = len(found[row["case"]])
     seen: dict[str, set[str]] = defaultdict(set)
     for name, items in masked.items():
         for s in items:
@@ -189,14 +212,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-unseen", action="store_true", help="also draft tests/data/unseen/*.yaml")
     args = parser.parse_args(argv)
     rows = measure(cases(args.with_unseen))
-    head = f"{'case':<28} {'lang':<4} {'sent':>4} {'boiler(kind)':>12} {'boiler(text)':>12} {'facts(kind)':>11} " \
-           f"{'facts(text)':>11} {'repeats':>7} {'shared facts':>12} {'length':>6} {'claims':>6}"
+    head = f"{'case':<28} {'lang':<4} {'sent':>4} {'boiler(kind)':>12} {'boiler(text)':>12} {'boiler(eval)':>12} " \
+           f"{'facts(kind)':>11} {'facts(text)':>11} {'facts(eval)':>11} {'repeats':>7} {'xcase(eval)':>11} " \
+           f"{'shared facts':>12} {'length':>6} {'claims':>6}"
     print(head)
     print("-" * len(head))
     for r in rows:
         print(f"{r['case']:<28} {r['lang']:<4} {r['sentences']:>4} {_fmt(r['boilerplate_kind']):>12} "
-              f"{_fmt(r['boilerplate_text']):>12} {_fmt(r['fact_share_kind']):>11} {_fmt(r['fact_share_text']):>11} "
-              f"{r['repeats']:>7} {r['shared_facts']:>12} {_fmt(r['length_ratio']):>6} {_fmt(r['claims']):>6}")
+              f"{_fmt(r['boilerplate_text']):>12} {_fmt(r['boilerplate_eval']):>12} "
+              f"{_fmt(r['fact_share_kind']):>11} {_fmt(r['fact_share_text']):>11} {_fmt(r['fact_share_eval']):>11} "
+              f"{r['repeats']:>7} {_fmt(r['xcase_eval']):>11} {r['shared_facts']:>12} {_fmt(r['length_ratio']):>6} "
+              f"{_fmt(r['claims']):>6}")
     misses = []
     for r in rows:
         boiler = r["boilerplate_kind"] if r["boilerplate_kind"] is not None else r["boilerplate_text"]

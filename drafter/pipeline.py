@@ -35,7 +35,7 @@ from drafter.llm import chains
 from drafter.llm.cassettes import CassetteStore
 from drafter.llm.loop import Budget, CallContext, ContentCheck, run_structured
 from drafter.llm.protocol import Model
-from drafter.llm.registry import get_model
+from drafter.llm.registry import close_model, get_model
 from drafter.llm.transport import AdaptiveLimit, CallStats, Failure, redact
 from drafter.settings import DEFAULT_CONCURRENCY, DEFAULT_MAX_ROUNDS, ModelSettings
 
@@ -411,5 +411,14 @@ def write_overview(facts: Facts, settings: ModelSettings, options: WriteOptions 
     """Synchronous entry point used by the CLI, tests and evals."""
     if options is not None and options.max_rounds < 0:
         raise InputError("--max-rounds must be 0 or more.")
-    return asyncio.run(draft_overview(facts, settings, options or WriteOptions(), model, resume))
+    own = model is None  # a model made here is closed here (its HTTP connections with it)
+
+    async def run(model: Model) -> Overview:
+        try:
+            return await draft_overview(facts, settings, options or WriteOptions(), model, resume)
+        finally:
+            if own:
+                await close_model(model)
+
+    return asyncio.run(run(model or get_model(settings)))
 

@@ -21,7 +21,7 @@ from drafter.llm.cassettes import CassetteStore
 from drafter.llm.fakes import ReplayModel
 from drafter.pipeline import WriteOptions, write_overview
 from drafter.settings import ModelSettings
-from tests.evaluation.pending import PENDING_OFFLINE, REASON
+from tests.evaluation.pending import PENDING_OFFLINE
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "evals" / "cases"
@@ -182,7 +182,6 @@ def test_committed_case_passes_its_gates(committed: EvalRun, case: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason=REASON)
 @pytest.mark.parametrize("case", COMMITTED)
 def test_committed_case_passes_the_sentence_gates(committed: EvalRun, case: str) -> None:
     failures = [f"{r.metric}={r.value}: {r.details}" for r in committed.rows if r.case == case

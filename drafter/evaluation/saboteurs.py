@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from drafter.facts.catalog import CATALOG
 from drafter.llm.fakes import Answer, CallInfo, FunctionModel
 from drafter.llm.offline import OfflineModel
-from drafter.llm.protocol import Model, ModelRequest
+from drafter.llm.protocol import Model, ModelRequest, ModelResponse
 
 Data = dict[str, Any]
 REQUIRED = frozenset(s.key for s in CATALOG if s.required)
@@ -206,10 +206,24 @@ class CannedResponse(Saboteur):
 
 
 class DroppedFact(Saboteur):
-    """Leaves out one fact-bearing item (a goal, else a paragraph, list item or risk) whose facts nothing else cites."""
+    """Leaves out one fact-bearing item (a goal, else a paragraph, list item or risk) whose facts nothing else cites,
+    and every later sentence that cites those facts (the opening and summary restate results)."""
 
     defect = "dropped-fact"
     gate = "fact_recall"
+
+    def __init__(self, inner: Model | None = None, *, behave_from: int | None = None) -> None:
+        super().__init__(inner, behave_from=behave_from)
+        self.lost: set[str] = set()
+
+    async def _reply(self, request: ModelRequest, info: CallInfo) -> Answer:
+        answer = await super()._reply(request, info)
+        if not self.lost or part_of(request) == self.target or not isinstance(answer, ModelResponse) \
+                or answer.parsed is None:
+            return answer
+        parsed = answer.parsed
+        data: Data = parsed.model_dump(mode="json") if isinstance(parsed, BaseModel) else copy.deepcopy(parsed)
+        return data if _drop_citing(data, self.lost) else answer
 
     def inject(self, data: Data, request: ModelRequest, round_: int) -> str | None:
         own = {f["id"] for f in request.payload.get("facts") or [] if f.get("source") != "strategy"}
@@ -220,8 +234,29 @@ class DroppedFact(Saboteur):
             lost = [i for i in _ids(item) if i in own and i not in others]
             if lost:
                 data[name].remove(item)
+                self.lost.update(lost)
                 return f"dropped a {name[:-1]} citing {', '.join(lost)}"
         return None
+
+
+def _drop_citing(data: Data, lost: set[str]) -> bool:
+    """Remove every statement (and item) of `data` that cites a fact in `lost`; True when something went."""
+    changed = False
+    holders = [data, *(item for name in ("paragraphs", "bullets") for item in data.get(name) or [])]
+    for holder in holders:
+        statements = holder.get("statements") or []
+        kept = [st for st in statements if not set(st.get("fact_ids") or []) & lost]
+        if len(kept) != len(statements):
+            holder["statements"], changed = kept, True
+            holder["fact_ids"] = [i for i in holder.get("fact_ids") or [] if i not in lost]
+            if not kept:
+                holder["text"] = ""
+    for name in ("goals", "risks"):
+        items = data.get(name) or []
+        kept_items = [i for i in items if not set(_ids(i)) & lost]
+        if len(kept_items) != len(items):
+            data[name], changed = kept_items, True
+    return changed
 
 
 class VagueGoal(Saboteur):

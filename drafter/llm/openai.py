@@ -87,6 +87,16 @@ class OpenAIModel:
         """What a failed request means, redacted (None: not a request failure, e.g. a bug)."""
         return classify(exc, self.base_url, self._secret)
 
+    async def aclose(self) -> None:
+        """Close the HTTP clients (the SDK keeps connections open until then)."""
+        for name in ("root_async_client", "root_client"):
+            client = getattr(self.chat, name, None)
+            close = getattr(client, "close", None)
+            if close is not None:
+                result = close()
+                if hasattr(result, "__await__"):
+                    await result
+
     async def respond(self, request: ModelRequest) -> ModelResponse:
         """Send the prompt, asking for the schema in the request's mode, and parse the answer."""
         import httpx

@@ -95,3 +95,10 @@ def get_model(settings: ModelSettings) -> Model:
     if not isinstance(model, Model):
         raise InputError(f"the '{kind}' model factory returned {type(model).__name__}, which is not a drafter Model.")
     return model
+
+
+async def close_model(model: Model) -> None:
+    """Release what a model holds (a real model's HTTP connections); models that hold nothing have no `aclose`."""
+    aclose = getattr(model, "aclose", None)
+    if aclose is not None:
+        await aclose()

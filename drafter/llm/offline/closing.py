@@ -95,20 +95,22 @@ def _thread(ctx: Ctx, views: list[GoalView], keys: list[str]) -> list[Stmt]:
     lead = ctx.lead
     possessive = english.possessive(ctx.subject) if ctx.lang == "en" else ""
     n = len(dict.fromkeys(v.metric for v in views))
-    if ctx.strategy and views:
-        thread = o["thread_both"].format(lead=lead, strategy=_strategy_text(ctx), metrics=metrics,
-                                         count=_count(ctx, n), possessive=possessive)
-    elif ctx.strategy:
-        thread = o["thread_strategy"].format(lead=lead, strategy=_strategy_text(ctx), possessive=possessive)
-    elif views and not topics_of(ctx, keys):
-        thread = o["thread_goals"].format(lead=lead, metrics=metrics, count=_count(ctx, n), possessive=possessive)
-    else:
-        thread = ""
-    topics, topic_ids = _topics(ctx, keys)
+    strategy_ids = [s["id"] for s in ctx.strategy]
     goal_ids = [i for v in views for i in v.ids]
+    values = {"lead": lead, "strategy": _strategy_text(ctx), "metrics": metrics, "count": _count(ctx, n),
+              "possessive": possessive}
+    key = "thread_both" if ctx.strategy and views else "thread_strategy" if ctx.strategy else \
+        "thread_goals" if views and not topics_of(ctx, keys) else ""
     candidates = []
-    if thread:
-        candidates.append(fact(ctx.sentence(thread), [s["id"] for s in ctx.strategy] if ctx.strategy else goal_ids))
+    if key:  # the fullest wording that stays grounded in its facts (a short strategy takes the terse one)
+        variants = o[key] if isinstance(o[key], list) else [o[key]]
+        ids = strategy_ids or goal_ids
+        for variant in variants:
+            thread = fact(ctx.sentence(english.upper_first(variant.format(**values))), ids)
+            if ctx.grounded(thread["text"], ids):
+                candidates.append(thread)
+                break
+    topics, topic_ids = _topics(ctx, keys)
     if views and topics:
         candidates.append(fact(ctx.sentence(o["covers_goals"].format(metrics=metrics, topics=topics,
                                                                      count=_count(ctx, n))), goal_ids + topic_ids))
@@ -119,9 +121,45 @@ def _thread(ctx: Ctx, views: list[GoalView], keys: list[str]) -> list[Stmt]:
 
 # --- summary ------------------------------------------------------------------------------------------------------
 
-def _results(ctx: Ctx, goal_ids: set[str]) -> list[Payload]:
-    """Facts stated as achieved and moving the right way, inside the period (the best few)."""
-    found: list[tuple[int, int, Payload]] = []
+_LEADING_TIME = re.compile(r"^(?:第[一二三四1-4]季度末?|20\d\d年(?:\d{1,2}月)?|(?i:in\s+)?(?:Q[1-4]|"
+                           r"H[12])\s+20\d\d,?\s*)")
+
+
+_DATED = re.compile(r"于20\d\d年\d{1,2}月(?:\d{1,2}日)?|(?i:\s+in\s+(?:January|February|March|April|May|June|July|"
+                    r"August"
+                    r"|September|October|November|December)\s+20\d\d)")
+
+
+def brief(text: str) -> str | None:
+    """A result restated short for the summary, one figure left to its section ("从45天缩短到30天" → "缩短到30天").
+
+    The summary never restates a section's fact in full: it names the result and its point, and the section keeps the
+    whole fact (so a fact left out of its section is missed, not hidden by the summary).
+    """
+    text = clean(text)
+    change = from_to(text)
+    if change is not None:
+        short = re.sub(rf"(?:从|由|(?i:from))\s*{re.escape(change.before)}\s*", "", text, count=1)
+    elif _LEADING_TIME.match(text):
+        short = _LEADING_TIME.sub("", text).lstrip("，, ")
+    elif _DATED.search(text):  # "… released in August 2025" → "… released"
+        short = _DATED.sub("", text).strip()
+    else:
+        clauses = re.split(r"[，,]\s*", text)
+        with_figures = [c for c in clauses if extract_figures(c)]
+        head = english.metric_of(text) if text.isascii() else None
+        if head and len(clauses) > 1 and re.match(r"(?i)(?:up|down)\b", clauses[1]):
+            short = f"{head} was {clauses[1]}"  # "RevPAR of RMB 312, up 6% year over year" → "RevPAR was up 6% …"
+        else:
+            short = clauses[0] if len(with_figures) > 1 and extract_figures(clauses[0]) else text
+    if len(extract_figures(short)) >= len(extract_figures(text)):
+        return None
+    return short
+
+
+def _results(ctx: Ctx, goal_ids: set[str]) -> list[tuple[Payload, str]]:
+    """Facts stated as achieved and moving the right way, inside the period (the best few), each restated short."""
+    found: list[tuple[int, int, Payload, str]] = []
     for n, f in enumerate(ctx.facts):
         text = f["text"]
         if f["id"] in goal_ids or f.get("source") in ("strategy", "goals") or f.get("section") == "risks":
@@ -129,20 +167,17 @@ def _results(ctx: Ctx, goal_ids: set[str]) -> list[Payload]:
         if is_problem(text) or is_plan(text) or outside_period(text, ctx.span) or not re.search(r"\d", text) \
                 or re.search(r"试点|(?i:pilot|trial)", text):
             continue
+        short = brief(text)
+        if short is None:
+            continue
         if is_improvement(text):
-            found.append((0 if from_to(text) else 1, n, f))
+            found.append((0 if from_to(text) else 1, n, f, short))
         elif f.get("section") == OPENING:  # the company's footprint is not a result of the period
             continue
-        elif is_result(text) and re.search(r"增长|提升|新增|上线|建成|达到|覆盖|(?i:\bup\b|reached|launched)", text):
-            found.append((2, n, f))
-    for n, f in enumerate(ctx.facts):  # changes of how work is done, and launches, when figures are few
-        text = f["text"]
-        if f.get("source") in ("strategy", "goals") or f.get("section") in ("risks", "goals") or is_problem(text) \
-                or is_plan(text) or re.search(r"试点|(?i:pilot|trial)", text) or any(f is x for _, _, x in found):
-            continue
-        if re.search(r"改为|上线|建成|(?i:\bmoved\s+to\b|released|launched|installed)", text):
-            found.append((3, n, f))
-    return [f for _, _, f in sorted(found, key=lambda x: (x[0], x[1]))[:4]]
+        elif is_result(text) and re.search(r"增长|提升|新增|上线|建成|达到|覆盖|(?i:\bup\b|reached|launched|released)",
+                                           text):
+            found.append((2, n, f, short))
+    return [(f, short) for _, _, f, short in sorted(found, key=lambda x: (x[0], x[1]))[:5]]
 
 
 def _open_items(ctx: Ctx, views: list[GoalView], digests: list[Payload]) -> list[str]:
@@ -204,18 +239,31 @@ def summary(ctx: Ctx) -> dict[str, Any]:
     results = _results(ctx, goal_ids)
     if results:
         statements: list[Stmt] = []
-        if ctx.lang == "zh":
-            body = ctx.bank["item_sep"].join(clean(f["text"]) for f in results)
-            statements.append(fact(ctx.sentence(s["results"].format(lead=ctx.lead, company=ctx.subject,
-                                                                    results=body)), [f["id"] for f in results]))
-        else:
-            clauses = [english.clause(clean(f["text"]), ctx.subject) for f in results]
-            for n in range(0, len(clauses), 2):
-                pair = clauses[n:n + 2]
-                text = pair[0] if len(pair) == 1 else f"{pair[0]}, and {english.lower_first(pair[1])}"
+        # two results to a sentence (a lone last one joins the sentence before), so that no sentence of the summary
+        # repeats a sentence of its section word for word
+        groups = [results[n:n + 2] for n in range(0, len(results), 2)]
+        if len(groups) > 1 and len(groups[-1]) == 1:
+            groups[-2:] = [groups[-2] + groups[-1]]
+        for n, group in enumerate(groups):
+            if ctx.lang == "zh":
+                body = ctx.bank["clause_sep"].join(short for _, short in group)
+                text = s["results"].format(lead=ctx.lead, company=ctx.subject, results=body) if n == 0 else \
+                    s["results_more"].format(results=body)
+            else:
+                clauses = [english.clause(short, ctx.subject) for _, short in group]
+                text = ", ".join(clauses[:-1]) + (", and " if len(clauses) > 2 else " and ") \
+                    + english.lower_first(clauses[-1]) if len(clauses) > 1 else clauses[0]
                 if n == 0:
                     text = f"{ctx.lead}, {english.lower_first(text)}"
-                statements.append(fact(ctx.sentence(text), [f["id"] for f in results[n:n + 2]]))
+                else:
+                    text = s["results_more"].format(results=english.lower_first(text))
+            ids = [f["id"] for f, _ in group]
+            statement = fact(ctx.sentence(text), ids)
+            if not ctx.grounded(statement["text"], ids):  # short results: the lead alone would outweigh them
+                bare = ctx.bank["clause_sep"].join(short for _, short in group) if ctx.lang == "zh" else text.split(
+                    ", ", 1)[-1]
+                statement = fact(ctx.sentence(bare), ids)
+            statements.append(statement)
         statements = [st for st in statements if ctx.grounded(st["text"], st["fact_ids"])]
         if statements:
             paragraphs.append(paragraph(statements, ctx.lang))

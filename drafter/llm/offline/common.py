@@ -230,10 +230,19 @@ def topic(text: str, lang: str) -> str | None:
             return None
         return english.lower_first(head)
     text = re.sub(r"^在[^，,。]{1,12}?(?=试点|租用|设有|开设|运营|推行)", "", _ZH_TIME.sub("", text))
+    launched = re.search(r"(?:上线|建成|安装|部署|开通|启用)了?(?P<obj>[^，,。；\d]{2,12})", text)
+    meeting = re.search(r"(?:参加|召开|实行|举行)(?P<obj>[^，,。；\d]{2,10}?(?:例会|晨会|早会|会议|评审会|"
+                        r"恳谈会))", text)
     m = _ZH_VERB_START.match(text)
     body = text[m.end():] if m and m.end() else text
     head = _ZH_STOP.split(body, maxsplit=1)[0].strip()
-    return head if 2 <= len(head) <= 12 else None
+    if (launched or meeting) and (len(head) < 3 or head in _GENERIC_TOPICS):
+        head = (launched or meeting).group("obj")  # type: ignore[union-attr]
+    head = re.sub(r"(?:同比|环比|全年|本季度|平均)$", "", head)
+    return head if 2 <= len(head) <= 12 and head not in _GENERIC_TOPICS else None
+
+
+_GENERIC_TOPICS = frozenset("门店 店长 公司 员工 团队 客户 用户 部门".split())
 
 
 # --- statement builders -------------------------------------------------------------------------------------------

@@ -189,7 +189,8 @@ def _fill_statement(view: GoalView, ctx: Ctx) -> Stmt | None:
     names = {"zh": {"target": "目标值", "deadline": "截止时间", "owner": "负责人"},
              "en": {"target": "target", "deadline": "deadline", "owner": "owner"}}[ctx.lang]
     fields = ctx.join([names[m] for m in view.missing])
-    return advice(ctx.sentence(ctx.t("goals.fill", metric=view.shown(ctx.lang), fields=fields)), view.ids)
+    key = "goals.fill_vague" if not view.baseline and not view.target else "goals.fill"
+    return advice(ctx.sentence(ctx.t(key, metric=view.shown(ctx.lang), fields=fields)), view.ids)
 
 
 def _track_statement(views: list[GoalView], ctx: Ctx) -> Stmt | None:
@@ -200,7 +201,9 @@ def _track_statement(views: list[GoalView], ctx: Ctx) -> Stmt | None:
     names = list(dict.fromkeys(v.owner for v in owned if v.owner))
     owners = ctx.join([english.lower_first(n) for n in names] if ctx.lang == "en" else names, plain=True)
     metrics = ctx.join([v.shown(ctx.lang) for v in owned], plain=True)
-    return advice(ctx.sentence(ctx.t("goals.track", owners=owners, metrics=metrics)),
+    deadlines = list(dict.fromkeys(v.deadline for v in owned if v.deadline))
+    key = "goals.track_by" if len(deadlines) == 1 else "goals.track"
+    return advice(ctx.sentence(ctx.t(key, owners=owners, metrics=metrics, deadline=deadlines[0])),
                   [i for v in owned for i in v.ids])
 
 

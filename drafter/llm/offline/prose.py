@@ -52,7 +52,11 @@ _ON_TIME_ZH = re.compile(r"(?P<subj>[\u4e00-\u9fff]+?)\d+[宗件起单个次]?[�
                          r"日))内(?P<done>[\u4e00-\u9fff]*?)"
                          r"(?:率|比例)(?P<rate>\d+(?:\.\d+)?)%")
 _CAPACITY = re.compile(r"^(?P<subj>[^，。；]*?产能)|(?i:^(?P<en>[\w\s-]*?capacity))")
-_TRAINING_ZH = re.compile(r"(?:完成|开展|组织)?(?P<obj>[\u4e00-\u9fffA-Za-z]*?(?:培训|认证))")
+_TRAINING_ZH = re.compile(r"(?:完成|开展|组织)(?P<obj>[\u4e00-\u9fffA-Za-z0-9]+(?:培训|认证))"
+                          r"|^(?P<obj2>[\u4e00-\u9fffA-Za-z]+?(?:培训|认证))")
+_TRAINING_AFTER_VERB = re.compile(r"(?:完成|开展|组织)(?P<obj>[\u4e00-\u9fffA-Za-z0-9]+(?:培训|认证))")
+_BEFORE_DUTY_ZH = re.compile(r"^(?P<who>[\u4e00-\u9fff]{2,8}?)上岗前完成(?P<obj>[^，。；]+?(?:培训|认证))")
+_STARTED_ZH = re.compile(r"^(?P<obj>[\u4e00-\u9fffA-Za-z]{2,12}?)(?:于[^，。；]+?)?(?:启动|开课|开业|开通)")
 _TRAINING_EN = re.compile(r"(?i)\b(?P<obj>[\w\s-]*?(?:training|certification|onboarding\s+course))\b")
 _SHARE_ZH = re.compile(r"(?P<whole_name>[\u4e00-\u9fffA-Za-z]+?)"
                        r"(?P<whole>\d+(?:\.\d+)?(?P<u>[\u4e00-\u9fff]{1,2}))[，,]"
@@ -63,6 +67,8 @@ _SHARE_EN = re.compile(r"(?i)^(?P<whole_name>[a-z][\w\s-]*?)\s+(?:of|"
 _COST = re.compile(r"^(?:本季度|本年度|全年|上半年|下半年|第[一二三四]季度)?"
                    r"(?P<zh>[\u4e00-\u9fff及和、]{2,12}?(?:费用|支出))\d"
                    r"|(?i:^(?P<en>[a-z][\w\s-]{2,40}?(?:costs?|spend|expenses?))\s+(?:of|was|were)\s)")
+_UPTIME = re.compile(r"^(?P<zh>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:本季度|本年度|全年|上半年)?(?:可用率|在线率)"
+                     r"|(?i:^(?P<en>[\w\s-]{2,40}?)\s+(?:uptime|availability)\b)")
 _PAIRED_ZH = re.compile(r"每(?:名|位|个)(?P<a>[\u4e00-\u9fff]{2,8}?)配备\d+(?:名|位|个)(?P<b>[\u4e00-\u9fff]{2,8})")
 _ESCROW_ZH = re.compile(r"(?P<subj>[^，。；]*?(?:监管账户|资金监管|托管账户))")
 _CONTROL_ZH = re.compile(r"^(?P<subj>[^，。；\d]*?(?:检查|抽检|巡检|检验))")
@@ -170,6 +176,8 @@ def _advice(f: Payload, ctx: Ctx, views: list[GoalView]) -> Stmt | None:
         what = (m.groupdict().get("what") or m.groupdict().get("what2") or "").strip()
         if ctx.lang == "en":
             subj, what = english.lower_first(subj), english.lower_first(what)
+        if ctx.lang == "zh" and not what.endswith(("结果", "成绩")):
+            what += "的结果"
         return advice(a["tied"].format(subject=subj, what=what), ids)
     m = _ON_TIME_ZH.search(text) if ctx.lang == "zh" else None
     if m and float(m.group("rate")) < 100:
@@ -178,20 +186,31 @@ def _advice(f: Payload, ctx: Ctx, views: list[GoalView]) -> Stmt | None:
     if m and (m.group("subj") or m.group("en")):
         subj = (m.group("subj") or m.group("en") or "").strip()
         return advice(a["capacity"].format(subject=english.lower_first(subj) if ctx.lang == "en" else subj), ids)
-    m = _CONTROL_ZH.search(text) if ctx.lang == "zh" else None
+    m = _CONTROL_ZH.search(re.sub(r"^(?:第[一二三四]季度|全年|本季度|上半年|下半年)", "", text)) \
+        if ctx.lang == "zh" else None
     if m and is_control(text):
         return advice(a["control"].format(subject=m.group("subj")), ids)
-    m = _TRAINING_ZH.search(text) if ctx.lang == "zh" else _TRAINING_EN.search(text)
-    if m and m.group("obj").strip():
-        obj = m.group("obj").strip()
-        key = "training_before" if re.search(r"(?i)上岗前|before\s+(?:starting|joining)", text) else "training"
-        return advice(a[key].format(obj=english.lower_first(obj) if ctx.lang == "en" else obj), ids)
+    m = _BEFORE_DUTY_ZH.search(text) if ctx.lang == "zh" else None
+    if m:
+        return advice(a["training_before"].format(obj=m.group("obj"), who=m.group("who")), ids)
+    m = (_TRAINING_AFTER_VERB.search(text) or _TRAINING_ZH.search(text)) if ctx.lang == "zh" \
+        else _TRAINING_EN.search(text)
+    obj = (m.groupdict().get("obj") or m.groupdict().get("obj2") or "").strip() if m else ""
+    if obj:
+        return advice(a["training"].format(obj=english.lower_first(obj) if ctx.lang == "en" else obj), ids)
+    m = _STARTED_ZH.search(text) if ctx.lang == "zh" else None
+    if m:
+        return advice(a["started"].format(obj=m.group("obj")), ids)
     m = _ESCROW_ZH.search(text) if ctx.lang == "zh" else None
     if m:
         return advice(a["escrow"].format(subject=m.group("subj")), ids)
     m = _PRACTICE_ZH.search(text) if ctx.lang == "zh" and not re.search(r"\d", text) else None
     if m or (f.get("section") == "processes" and ctx.lang == "zh" and not re.search(r"\d", text)):
         return advice(a["practice"].format(fact=text), ids)
+    m = _UPTIME.search(text)
+    if m:
+        subject = (m.group("zh") or m.group("en") or "").strip()
+        return advice(a["uptime"].format(subject=english.lower_first(subject) if ctx.lang == "en" else subject), ids)
     m = _PAIRED_ZH.search(text) if ctx.lang == "zh" else None
     if m:
         return advice(a["paired"].format(a=m.group("a"), b=m.group("b")), ids)
@@ -225,7 +244,8 @@ def _share(f: Payload, ctx: Ctx) -> Stmt | None:
     part, whole = m.group("part_name").strip(), m.group("whole_name").strip()
     if ctx.lang == "en":
         part, whole = english.upper_first(part), english.lower_first(whole)
-    text = ctx.t("derived.share", part=part, whole=whole, result=found.text)
+    verb_part = ctx.lang == "zh" and re.match(r"采纳|实施|完成|办结|处理|通过|解决|上线|录用", part)
+    text = ctx.t("derived.share_done" if verb_part else "derived.share", part=part, whole=whole, result=found.text)
     return derived(ctx.sentence(text), [f["id"]], found.op, found.inputs, found.text)
 
 
@@ -278,9 +298,9 @@ def units(facts: list[Payload], ctx: Ctx, views: list[GoalView]) -> list[list[St
         problem = is_problem(f["text"])
         if len(run) > 1:
             body = ctx.bank["clause_sep"].join(clean(x["text"]) for x in run)
-            text = ctx.fact_sentence({"text": body}, lead=first)
+            text = ctx.fact_sentence({"text": body})
         else:
-            text = ctx.fact_sentence(f, lead=first)
+            text = ctx.fact_sentence(f)
         if problem and not first:
             connector = pick(ctx.bank["connect"]["contrast"], f["text"])
             text = connector + (english.lower_first(text) if ctx.lang == "en" else text)
@@ -289,7 +309,7 @@ def units(facts: list[Payload], ctx: Ctx, views: list[GoalView]) -> list[list[St
         for x in run:
             extra = _derived(x, ctx)
             unit += [extra] if extra else []
-        tip = _advice(f, ctx, views) if len(run) == 1 else None
+        tip = _advice(f, ctx, views) if len(run) == 1 and not is_plan(f["text"]) else None
         unit += [tip] if tip else []
         out.append(unit)
         i += len(run)

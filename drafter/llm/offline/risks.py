@@ -90,6 +90,9 @@ def risks_section(ctx: Ctx) -> dict[str, Any]:
             questions.append(r["question"].format(risk=clean(f["text"])))
             tip = _risk_advice(f, ctx)
             tips += [tip] if tip else []
+        elif _HAPPENED.search(f["text"]):  # an incident dealt with: its causes are still worth a review
+            subject = f"\"{description}\"" if ctx.lang == "en" else description
+            tips.append(advice(ctx.sentence(ctx.bank["advice"]["risk_review"].format(subject=subject)), [f["id"]]))
     paragraphs = [empty_paragraph()]
     if tips:
         paragraphs.append(paragraph(tips, ctx.lang))
