@@ -252,3 +252,17 @@ def test_run_level_gates_are_not_compared_with_a_baseline_of_other_cases(tmp_pat
     assert not [c for c in diff.changes if c.metric == "cross_case_repeats" or METRICS[c.metric].overlap]
     assert any("cross_case_repeats not compared" in n for n in diff.notes)
     assert any("overlap signals not compared" in n for n in diff.notes)
+
+
+def test_measure_reports_failed_gates_without_failing_but_a_regression_still_fails(tmp_path: Path) -> None:
+    code, output = _eval(str(BAKERY), "--model", "offline", "--saboteur", "invented-figure", "--measure")
+    assert code == 2 and "exclude each other" in output
+    base = tmp_path / "base.json"
+    code, _ = _eval(str(BAKERY), "--no-overlap", "--out", str(tmp_path / "a"), "--write-baseline", str(base))
+    assert code == 0
+    data = json.loads(base.read_text(encoding="utf-8"))
+    data["metrics"]["bakery_chain_q4"]["fact_bearing_share"] = 1.0  # the run now falls far below it
+    base.write_text(json.dumps(data), encoding="utf-8")
+    code, output = _eval(str(BAKERY), "--no-overlap", "--out", str(tmp_path / "b"), "--measure", "--baseline",
+                         str(base))
+    assert code == 1 and "regression" in output

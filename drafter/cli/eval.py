@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 _SHORT = {"section_coverage": "sect", "fact_recall": "facts", "unsupported_figures": "figs",
           "unsupported_claims": "claims", "smart_pass_rate": "SMART", "critic_errors": "errs",
           "boilerplate_ratio": "boiler", "repeated_sentences": "rep", "cross_case_repeats": "xcase",
-          "fact_bearing_share": "factsh", "rouge_l_char": "rougeL", "chrf": "chrF", "length_ratio": "len"}
+          "fact_bearing_share": "factsh", "revision_rounds": "rounds", "failed_sections": "failed",
+          "rouge_l_char": "rougeL", "chrf": "chrF", "length_ratio": "len"}
 
 
 def eval_command(
@@ -48,10 +49,14 @@ def eval_command(
                                                  "dropped-fact, vague-goal, language-switch, repeated-paragraph, "
                                                  "missing-section); its gate must fail.", show_default=False)]
     = None,
+    measure: Annotated[bool, typer.Option("--measure", help="Report the gates without enforcing them (exit 0 "
+                                          "whatever they show): for rows that measure a model, such as the "
+                                          "real-model recordings in evals/real.")] = False,
     overlap: Annotated[bool, typer.Option("--overlap/--no-overlap", help="Compute the overlap signals (ROUGE-L, "
                                           "chrF, length ratio); they are the slow part of a run.")] = True,
 ) -> None:
-    """Draft every case with the model and score it: gates (exit 1 when one fails) and regression signals."""
+    """Draft every case with the model and score it: gates (exit 1 when one fails, unless --measure) and
+    regression signals (exit 1 on a regression against --baseline)."""
     from drafter.errors import InputError
     from drafter.evaluation import cases as case_mod
     from drafter.evaluation import report
@@ -60,7 +65,8 @@ def eval_command(
     if record and replay:
         raise InputError("--record and --replay exclude each other: record once, then replay.")
     options = EvalOptions(model=model, base_url=base_url, mode="record" if record else "replay" if replay else
-                          "default", strict=strict, recordings=recordings, saboteur=saboteur, overlap=overlap)
+                          "default", strict=strict, recordings=recordings, saboteur=saboteur, overlap=overlap,
+                          measure=measure)
     options.validate()
     if saboteur is not None and write_baseline is not None:
         raise InputError("--saboteur and --write-baseline exclude each other: a baseline must not hold defects.")
@@ -81,8 +87,8 @@ def eval_command(
     _print_recordings(run)
     out.print(f"[dim]wrote {escape(str(out_dir))}/results.json, summary.json, junit.xml, report.md[/dim]",
               soft_wrap=True)
-    typer.echo(f"{run.passed} passed, {run.failed} failed")
-    if run.failed or (diff is not None and diff.regressions):
+    typer.echo(f"{run.passed} passed, {run.failed} failed" + (" (measured, not enforced)" if measure else ""))
+    if (run.failed and not measure) or (diff is not None and diff.regressions):
         raise typer.Exit(1)
 
 

@@ -106,6 +106,9 @@ METRICS: dict[str, MetricSpec] = {m.name: m for m in (
                "sentences that recur in another case's draft (company, period, numerals masked)", count=True,
                run_level=True),
     MetricSpec("fact_bearing_share", "higher", 0.05, False, "fact or derived sentences / all sentences (measured)"),
+    MetricSpec("revision_rounds", "lower", 1.0, False, "critique→revise rounds the draft used (measured)",
+               count=True),
+    MetricSpec("failed_sections", "lower", 0.0, False, "sections the model failed to draft (measured)", count=True),
     MetricSpec("rouge_l_char", "higher", 0.02, True, "ROUGE-L F1 over Han characters and Latin words"),
     MetricSpec("chrf", "higher", 0.02, True, "sacrebleu chrF, scaled to 0–1"),
     MetricSpec("length_ratio", "one", 0.10, True, "draft characters / reference characters (no whitespace)"),
@@ -331,6 +334,14 @@ def gate_scores(markdown: str, facts: Facts, failed: Sequence[str] = (), overvie
     }
 
 
+def run_scores(overview: Overview | None, failed: Sequence[str] = ()) -> dict[str, Score]:
+    """How the draft was made: revision rounds used (not applicable without the typed draft) and failed sections."""
+    rounds = Score(None, "no typed draft") if overview is None else Score(
+        float(overview.rounds), f"{overview.rounds} round(s) of critique→revise")
+    return {"revision_rounds": rounds,
+            "failed_sections": Score(float(len(failed)), f"failed: {', '.join(failed)}" if failed else "none failed")}
+
+
 def overlap_scores(markdown: str, reference: str | None) -> dict[str, Score]:
     """Regression signals against the reference; not applicable (None) without one."""
     names = [m.name for m in METRICS.values() if m.overlap]
@@ -350,5 +361,5 @@ def score_markdown(markdown: str, facts: Facts, reference: str | None = None, fa
     """Every metric, in `METRICS` order (`overlap=False` skips the overlap signals, which are slow to compute)."""
     signals = overlap_scores(markdown, reference) if overlap else {
         m.name: Score(None, "skipped: overlap signals were not computed") for m in METRICS.values() if m.overlap}
-    scores = {**gate_scores(markdown, facts, failed, overview, units), **signals}
+    scores = {**gate_scores(markdown, facts, failed, overview, units), **run_scores(overview, failed), **signals}
     return {name: scores[name] for name in METRICS}

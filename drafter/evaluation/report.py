@@ -94,6 +94,7 @@ def summary(run: EvalRun, diff: BaselineDiff | None = None) -> dict[str, Any]:
         "mode": "replay" if opts.replays else opts.mode,
         "strict": opts.strict,
         "overlap": opts.overlap,
+        "gates_enforced": not opts.measure,
         "cases": [c.name for c in run.cases],
         "cases_hash": files_hash(run.cases),
         "totals": {"passed": run.passed, "failed": run.failed, "skipped": run.skipped},
@@ -158,7 +159,8 @@ def report_markdown(run: EvalRun, diff: BaselineDiff | None = None) -> str:
     saboteur = f", saboteur `{run.options.saboteur}`" if run.options.saboteur else ""
     lines = [f"# drafter eval — {len(run.cases)} case(s), model `{run.options.model}`{saboteur}", "",
              f"**{run.passed} passed, {run.failed} failed** (case × gate), {run.skipped} not applicable; "
-             f"{run.seconds:.1f} s.", "", "## Gates", "", "| metric | gate | meaning |", "|---|---|---|"]
+             f"{run.seconds:.1f} s." + (" Measured only: the gates are reported, not enforced." if run.options.measure
+                                        else ""), "", "## Gates", "", "| metric | gate | meaning |", "|---|---|---|"]
     lines += [f"| {n} | {gate_text(n)} | {METRICS[n].description} |" for n in GATES]
     lines += ["", "Regression signals (never gate): "
               + ", ".join(f"{m.name} (tolerance {m.tolerance})" for m in METRICS.values() if m.name not in GATES)

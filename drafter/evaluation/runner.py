@@ -38,6 +38,7 @@ class EvalOptions:
     recordings: Path | None = None
     saboteur: str | None = None  # wrap the model in this saboteur (drafter.evaluation.saboteurs.SABOTEURS)
     overlap: bool = True  # compute the overlap signals (ROUGE-L, chrF, length ratio)
+    measure: bool = False  # report the gates' values without enforcing them (rows that measure a model)
 
     @property
     def replays(self) -> bool:
@@ -58,6 +59,8 @@ class EvalOptions:
             raise InputError("--record needs a model that answers by itself: --model offline or openai:<name>.")
         if self.strict and not self.replays:
             raise InputError("--strict applies to replayed recordings: add --replay (or use --model mock).")
+        if self.measure and self.saboteur is not None:
+            raise InputError("--measure and --saboteur exclude each other: a saboteur exists to fail its gate.")
         if self.saboteur is not None:
             from drafter.evaluation.saboteurs import SABOTEURS
 

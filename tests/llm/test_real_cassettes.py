@@ -68,3 +68,27 @@ def test_a_real_model_draft_replays_through_write(case: str) -> None:
     assert any(v.origin == "critique" for s in overview.sections for v in s.history)
     assert model.hits == sum(e.calls for e in overview.usage.entries)
     assert render(overview).startswith(f"# {facts.file.company}")
+
+
+def test_eval_reports_the_real_rows_as_measurements(tmp_path: Path) -> None:
+    """The real rows are replayed by `drafter eval` as CI runs them: their failed gates are reported, with the
+    rounds the revise loop used, and --measure keeps them from setting the exit code; without it they do."""
+    from typer.testing import CliRunner
+
+    from drafter.cli.app import app
+
+    args = ["eval", str(CASES), "--model", RECORDED_AS, "--replay", "--strict", "--recordings", str(CASSETTES),
+            "--no-overlap", "--out", str(tmp_path)]
+    measured = CliRunner().invoke(app, [*args, "--measure"])
+    assert measured.exit_code == 0, measured.output
+    assert measured.output.rstrip().endswith("failed (measured, not enforced)")
+    rows = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    by = {(r["case"], r["metric"]): r for r in rows}
+    assert {r["case"] for r in rows} == {"cold_chain_h1", "community_bank_sparse", "saas_hr_en"}
+    assert any(r["passed"] is False for r in rows), "a small model's drafts fail gates; the rows must say so"
+    assert all(by[(c, "revision_rounds")]["value"] >= 1 for c in ("cold_chain_h1", "saas_hr_en"))
+    assert all(by[(c, "failed_sections")]["value"] == 0 for c in ("cold_chain_h1", "saas_hr_en"))
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["gates_enforced"] is False and summary["recordings"]["hits"] >= 12
+    enforced = CliRunner().invoke(app, args)
+    assert enforced.exit_code == 1
