@@ -36,7 +36,8 @@ from drafter.llm.cassettes import CassetteStore
 from drafter.llm.loop import Budget, CallContext, ContentCheck, run_structured
 from drafter.llm.protocol import Model
 from drafter.llm.registry import close_model, get_model
-from drafter.llm.transport import AdaptiveLimit, CallStats, Failure, redact
+from drafter.llm.transport import AdaptiveLimit, CallStats, Failure
+from drafter.secrets import error_text
 from drafter.settings import DEFAULT_CONCURRENCY, DEFAULT_MAX_ROUNDS, ModelSettings
 
 if TYPE_CHECKING:
@@ -231,8 +232,11 @@ async def _draft_section(runner: Runner, facts: Facts, key: str, keys: list[str]
     return content
 
 
-async def draft_closing(runner: Runner, facts: Facts, overview: Overview, known: set[str]) -> None:
-    """Opening and summary, drafted after the sections they describe (concurrently with each other)."""
+async def draft_closing(runner: Runner, facts: Facts, overview: Overview, known: set[str]) -> dict[str, str]:
+    """Opening and summary, drafted after the sections they describe (concurrently with each other).
+
+    Returns what failed: "opening" and/or "summary" → the redacted error (a failed opening keeps the one there was;
+    a failed summary is marked failed)."""
     keys = [s.key for s in overview.sections]
     metrics = goal_metrics(overview.sections)
     questions = [q.text for q in collect_questions(overview.sections)]
@@ -245,17 +249,21 @@ async def draft_closing(runner: Runner, facts: Facts, overview: Overview, known:
                                 "summary", "draft", check=_check(runner, bool(digests), lang),
                                 label=spec("summary").title(lang)))
     results = await asyncio.gather(*tasks, return_exceptions=True)
+    failed: dict[str, str] = {}
     if isinstance(results[0], BaseException):
         _raise_unless_model_failure(results[0])
+        failed["opening"] = error_text(results[0])
     else:
         overview.opening = clean_ids(results[0], known)
     if len(results) > 1:
         summary = overview.section("summary")
         if isinstance(results[1], BaseException):
             _raise_unless_model_failure(results[1])
-            summary.state, summary.error = "failed", redact(str(results[1]))[:500]
+            summary.state, summary.error = "failed", error_text(results[1])
+            failed["summary"] = summary.error
         else:
             set_version(summary, clean_ids(results[1], known), runner.settings.name, "draft")
+    return failed
 
 
 def _raise_unless_model_failure(exc: BaseException) -> None:
@@ -315,7 +323,7 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
             content = await _draft_section(runner, facts, section.key, keys, known)
         except Exception as exc:  # noqa: BLE001 - a failed section is saved as failed; the others are kept
             _raise_unless_model_failure(exc)
-            section.state, section.error = "failed", redact(str(exc))[:500]
+            section.state, section.error = "failed", error_text(exc)
             options.progress.step(section.title, ok=False)
             return
         set_version(section, content, settings.name, "draft")

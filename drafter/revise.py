@@ -25,7 +25,7 @@ from drafter.draft.model import (
     SectionContent,
 )
 from drafter.draft.render_markdown import section_body
-from drafter.errors import InputError
+from drafter.errors import InputError, ModelError
 from drafter.facts.catalog import spec
 from drafter.facts.load import load_facts
 from drafter.facts.model import Facts, FactsFile
@@ -163,20 +163,43 @@ def accept(overview: Overview, key: str, content: SectionContent, model: str, in
 
 
 def refresh_summary(overview: Overview, settings: ModelSettings, model: Model | None = None) -> int:
-    """Redraft the opening and the summary from the current sections (two model calls); returns calls."""
+    """Redraft the opening and the summary from the current sections (two model calls); returns calls.
+
+    A part that fails keeps what it had and stays marked out of date; the overview is updated with what succeeded
+    and then `RefreshFailed` says what failed (the caller saves first, so a refreshed opening is not lost)."""
     from drafter.pipeline import draft_closing
 
     facts = facts_for(overview)
     runner = Runner(model or get_model(settings), settings, overview.language, 2)
-    asyncio.run(draft_closing(runner, facts, overview, {f.id for f in facts.items}))
-    overview.opening_stale = False
-    for s in overview.sections:
-        if s.key == "summary" and s.state == "stale":
-            s.state = "ok"
+    summary = next((s for s in overview.sections if s.key == "summary"), None)
+    before = (summary.state, summary.error) if summary is not None else None
+    failed = asyncio.run(draft_closing(runner, facts, overview, {f.id for f in facts.items}))
+    if "opening" not in failed:
+        overview.opening_stale = False
+    if summary is not None and before is not None:
+        if "summary" in failed:
+            summary.state, summary.error = before  # the summary it had, still marked as it was
+        elif summary.state == "stale":
+            summary.state = "ok"
     overview.findings = critic.review(overview, facts)
     overview.usage.entries += runner.usage.entries
     overview.updated = now()
-    return sum(e.calls for e in runner.usage.entries)
+    calls = sum(e.calls for e in runner.usage.entries)
+    if failed:
+        raise RefreshFailed(failed, calls)
+    return calls
+
+
+class RefreshFailed(ModelError):  # noqa: N818 - reads as what happened
+    """The opening or the summary could not be redrafted; what succeeded is in the overview."""
+
+    def __init__(self, failed: dict[str, str], calls: int) -> None:
+        parts = " and ".join(failed)
+        first = next(iter(failed.values()))
+        super().__init__(f"could not refresh the {parts} ({first}); it stays marked out of date: run "
+                         "`drafter revise DIR --refresh-summary` again once the model answers.")
+        self.failed = failed
+        self.calls = calls
 
 
 def undo(overview: Overview, key: str) -> int:

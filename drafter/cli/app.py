@@ -15,6 +15,7 @@ from drafter import __version__
 from drafter.cli import check, eval, export, revise, write
 from drafter.cli.common import err, out
 from drafter.errors import DrafterError
+from drafter.secrets import error_text, redact
 
 
 class _Group(typer.core.TyperGroup):
@@ -24,7 +25,7 @@ class _Group(typer.core.TyperGroup):
         try:
             return super().invoke(ctx)
         except DrafterError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            err.print(f"[red]error:[/red] {escape(redact(str(exc)))}")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err.print("[yellow]interrupted — the draft on disk is as it was before this step[/yellow]")
@@ -73,6 +74,6 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - last resort: one line, no locals, no traceback
         if os.environ.get("DRAFTER_DEBUG"):
             raise
-        err.print(f"[red]error:[/red] {type(exc).__name__}: {escape(str(exc))}")
+        err.print(f"[red]error:[/red] {type(exc).__name__}: {escape(error_text(exc, 2000))}")
         code = 1
     sys.exit(code if isinstance(code, int) else 0)

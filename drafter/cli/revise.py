@@ -137,7 +137,11 @@ def revise(
         elif not refresh_summary:
             _loop(directory, overview, settings)
         if refresh_summary:
-            calls = lib.refresh_summary(overview, settings)
+            try:
+                calls = lib.refresh_summary(overview, settings)
+            except lib.RefreshFailed:
+                store.save(directory, overview)  # keeps what did refresh; the failed part stays marked stale
+                raise
             store.save(directory, overview)
             out.print(f"[green]✓[/green] refreshed the opening and summary ({calls} model calls)")
 

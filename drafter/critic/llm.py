@@ -13,6 +13,7 @@ from drafter.draft.model import Finding
 from drafter.llm import prompts
 from drafter.llm.prompts import ChatPrompt
 from drafter.messages import message
+from drafter.secrets import error_text
 
 
 class _Model(BaseModel):
@@ -98,6 +99,6 @@ async def run_llm_critic(runner: Any, doc: Document, facts: Sequence[str], strat
         if isinstance(exc, KeyboardInterrupt | asyncio.CancelledError):
             raise
         return Finding(check="llm", code="llm.unavailable", severity="info", section=None,
-                       message=message("llm.unavailable", doc.lang, error=str(exc)[:200]))
+                       message=message("llm.unavailable", doc.lang, error=error_text(exc, 200)))
     critique: Critique = value
     return critique

@@ -16,7 +16,8 @@ from drafter.llm import prompts
 from drafter.llm.cassettes import Cassette, CassetteStore, cassette_key
 from drafter.llm.prompts import ChatPrompt, Message
 from drafter.llm.protocol import JSON_OBJECT, NATIVE, Model, ModelRequest, ModelResponse, TokenUsage
-from drafter.llm.transport import AdaptiveLimit, CallStats, Failure, RequestFailed, redact
+from drafter.llm.transport import AdaptiveLimit, CallStats, Failure, RequestFailed
+from drafter.secrets import error_text
 from drafter.settings import (
     DEFAULT_CONCURRENCY,
     DEFAULT_MAX_RETRIES,
@@ -184,7 +185,7 @@ async def send(model: Model, request: ModelRequest, context: CallContext) -> Mod
                 failure = classify(exc) if classify is not None else None
                 known = failure is not None  # else not a request failure the model knows (a fake's error, a bug)
                 if failure is None:
-                    failure = Failure("fatal", type(exc).__name__, redact(" ".join(str(exc).split())[:600]),
+                    failure = Failure("fatal", type(exc).__name__, error_text(exc, 600),
                                       base_url=context.base_url)
                 queued = failure.kind == "queued" or (failure.timeout and slot.tokens == 0)
                 lowered = context.limiter.lower() if queued else None

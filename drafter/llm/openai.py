@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from drafter.errors import InputError, ModelError
 from drafter.llm.protocol import ALL_API_MODES, JSON_OBJECT, ModelRequest, ModelResponse, TokenUsage, estimate_tokens
-from drafter.llm.transport import Failure, redact
+from drafter.llm.transport import Failure
+from drafter.secrets import redact, remember
 
 if TYPE_CHECKING:
     from drafter.settings import ModelSettings
@@ -37,6 +38,15 @@ _REJECT_WORDS = ("not supported", "unsupported", "not support", "does not suppor
 class StreamInterrupted(ModelError):  # noqa: N818 - reads as what happened
     """The stream ended without a finish reason: the server cut the answer short (llama.cpp's server does so when
     another request arrives while it streams)."""
+
+
+class NotAnAnswer(ModelError):  # noqa: N818 - reads as what happened
+    """The server answered (often with HTTP 200) but not with a chat completion: an HTML page from a proxy, a
+    wrong --base-url, a body that is not JSON, or a stream with no answer in it."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"the server's answer is not a chat completion ({what}); is --base-url the API's "
+                         "address (ending in /v1), not a web page or a proxy's?")
 
 
 class OpenAIModel:
@@ -58,6 +68,7 @@ class OpenAIModel:
                 "server; use --model offline to draft without a model."
             )
         self._secret = key
+        remember(key)
         self.stream = settings.stream
         self.timeout = settings.timeout
         self.first_token_timeout = max(settings.timeout, settings.first_token_timeout)
@@ -138,8 +149,15 @@ class OpenAIModel:
             # through its beta API and re-serialise the answer): the content is parsed here, then validated.
             bound = chat.bind(extra_body={"response_format": response_format(request)})
         chain = request.prompt.template() | bound
-        message = await (watch.run(chain.ainvoke(variables, config=config)) if self.stream
-                         else chain.ainvoke(variables, config=config))
+        try:
+            message = await (watch.run(chain.ainvoke(variables, config=config)) if self.stream
+                             else chain.ainvoke(variables, config=config))
+        except json.JSONDecodeError:
+            raise NotAnAnswer("its body is not JSON") from None
+        except ValueError as exc:
+            if "no generations" in str(exc).lower():  # LangChain's word for a stream that held no answer
+                raise NotAnAnswer("the stream held no answer") from None
+            raise
         chunks = watch.tokens
         out = {"raw": message, **(_parse_tool_call(message) if request.mode == "tools"
                                   else _parse_json(str(message.content or "")))}
@@ -317,6 +335,25 @@ def _error_text(exc: BaseException) -> str:
     return text
 
 
+def summarise_error(exc: BaseException) -> str:
+    """The server's own message for an HTTP error (`error.message`, `message` or `detail` of a JSON body), else the
+    start of what it sent, on one line. A body is never dumped whole: some servers echo the request's headers."""
+    body = getattr(exc, "body", None)
+    found: Any = None
+    if isinstance(body, dict):
+        inner = body.get("error")
+        found = (inner.get("message") if isinstance(inner, dict) else inner) or body.get("message") \
+            or body.get("detail")
+    if found is None:
+        found = _error_text(exc)
+    elif not isinstance(found, str):
+        found = json.dumps(found, ensure_ascii=False, default=str)
+    text = " ".join(str(found).split())
+    if text.lstrip().startswith("<"):  # an HTML page (a proxy's error page): its text says little; name it
+        text = "the server sent an HTML page instead of JSON"
+    return text[:600]
+
+
 def unsupported_mode(exc: BaseException) -> bool:
     """An answer that says the structured-output request itself is not accepted, whatever its status code
     (llama.cpp's Python server answers `json_schema` with HTTP 500 "Input should be 'text' or 'json_object'")."""
@@ -352,10 +389,12 @@ def classify(exc: BaseException, base_url: str | None = None, secret: str | None
 
     status = getattr(exc, "status_code", None)
     status = status if isinstance(status, int) else None
-    message = redact(" ".join(_error_text(exc).split())[:600], secret) or "no answer within the timeout"
+    message = redact(summarise_error(exc), secret)[:600] or "no answer within the timeout"
     name = type(exc).__name__
     if isinstance(exc, StreamInterrupted):
         kind = "queued"
+    elif isinstance(exc, NotAnAnswer):
+        kind = "transient"
     elif isinstance(exc, InactivityTimeout | TimeoutError | openai.APIConnectionError | httpx.TransportError):
         kind = "transient"
     elif isinstance(exc, openai.APIStatusError) or status is not None:

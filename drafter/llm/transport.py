@@ -9,7 +9,6 @@ up. Nothing here imports a provider SDK.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,23 +21,6 @@ from drafter.errors import ModelError
 # transient: 429, 5xx, timeouts, connection errors — retried with backoff
 # fatal: anything else (bad key, unknown model, bad request) — not retried
 FailureClass = Literal["unsupported", "queued", "transient", "fatal"]
-
-_TOKEN_PATTERNS = (
-    re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]+"),
-    re.compile(r"\bsk-[A-Za-z0-9_-]{6,}"),
-    re.compile(r"(?i)(api[_-]?key['\"]?\s*[:=]\s*['\"]?)[^\s'\",}]+"),
-)
-
-
-def redact(text: str, *secrets: str | None) -> str:
-    """`text` without the given secrets, Bearer tokens, sk-… keys or api_key=… values."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    text = _TOKEN_PATTERNS[0].sub("Bearer ***", text)
-    text = _TOKEN_PATTERNS[1].sub("sk-***", text)
-    return _TOKEN_PATTERNS[2].sub(r"\1***", text)
-
 
 @dataclass(frozen=True)
 class Failure:
