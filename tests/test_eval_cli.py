@@ -266,3 +266,57 @@ def test_measure_reports_failed_gates_without_failing_but_a_regression_still_fai
     code, output = _eval(str(BAKERY), "--no-overlap", "--out", str(tmp_path / "b"), "--measure", "--baseline",
                          str(base))
     assert code == 1 and "regression" in output
+
+
+def _recorded(tmp_path: Path) -> Path:
+    recordings = tmp_path / "rec"
+    _eval(str(BAKERY), "--out", str(tmp_path / "a"), "--model", "offline", "--record", "--recordings",
+          str(recordings), "--no-overlap")
+    return recordings
+
+
+def test_a_corrupt_recording_is_named_and_the_run_goes_on(tmp_path: Path) -> None:
+    recordings = _recorded(tmp_path)
+    broken = sorted(recordings.glob("*.json"))[0]
+    broken.write_text("{not json", encoding="utf-8")
+    code, output = _eval(str(BAKERY), "--out", str(tmp_path / "b"), "--model", "offline", "--replay",
+                         "--recordings", str(recordings), "--no-overlap")
+    assert broken.name in output and "unusable recording" in output
+    assert "1 miss(es)" in output, "the corrupt file is a miss, answered by the offline drafter"
+    assert (tmp_path / "b" / "results.json").is_file() and "Traceback" not in output
+
+
+def test_a_schema_invalid_recording_is_a_reported_miss_not_a_hit(tmp_path: Path) -> None:
+    recordings = _recorded(tmp_path)
+    spoiled = 0
+    for path in sorted(recordings.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["schema"] == "ProseSection" and not spoiled:
+            data["response"] = {"paragraphs": "not a list"}
+            path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            spoiled += 1
+    assert spoiled == 1
+    code, output = _eval(str(BAKERY), "--out", str(tmp_path / "b"), "--model", "offline", "--replay", "--strict",
+                         "--recordings", str(recordings), "--no-overlap")
+    assert "does not match ProseSection" in output
+    summary = json.loads((tmp_path / "b" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["recordings"]["misses"] >= 1, "a recording the schema rejects is never counted as a hit"
+
+
+def test_a_bad_case_is_an_error_row_and_the_other_cases_still_run(tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    shutil.copytree(BAKERY, cases / "bakery_chain_q4")
+    (cases / "broken").mkdir()
+    (cases / "broken" / "facts.yaml").write_text("company: A\nperiod: 2025\ngoals: [a, [b\n", encoding="utf-8")
+    (cases / "notes").mkdir()  # no facts file: not a case, and said so
+    code, output = _eval(str(cases), "--out", str(tmp_path / "o"), "--recordings", str(tmp_path / "none"),
+                         "--no-overlap")
+    assert code == 1
+    assert "broken: could not be drafted" in output and "facts.yaml" in output
+    assert "skipped" in output and "notes" in output
+    assert "recordings folder" in output and "does not exist" in output
+    rows = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
+    assert {r["case"] for r in rows} == {"bakery_chain_q4", "broken"}
+    assert all(r["passed"] is False for r in rows if r["case"] == "broken" and r["metric"] in GATES)
+    assert any(r["passed"] is True for r in rows if r["case"] == "bakery_chain_q4")
+    assert "could not be drafted" in (tmp_path / "o" / "report.md").read_text(encoding="utf-8")

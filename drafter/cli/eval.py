@@ -70,7 +70,15 @@ def eval_command(
     options.validate()
     if saboteur is not None and write_baseline is not None:
         raise InputError("--saboteur and --write-baseline exclude each other: a baseline must not hold defects.")
-    found = case_mod.discover(paths)
+    skipped: list[Path] = []
+    found = case_mod.discover(paths, skipped)
+    for folder in skipped:
+        err.print(f"[yellow]skipped {escape(str(folder))}: no {' / '.join(case_mod.FACTS_NAMES)} in it[/yellow]",
+                  soft_wrap=True)
+    if options.replays and not options.recordings_dir.is_dir():
+        answer = "fails (--strict)" if options.strict else "is answered by the offline drafter"
+        err.print(f"[yellow]recordings folder {escape(str(options.recordings_dir))} does not exist: every request "
+                  f"{answer}[/yellow]", soft_wrap=True)
     if options.model.startswith("openai:") and options.mode != "replay":
         err.print(f"[yellow]model {options.model}: this run calls the network[/yellow]")
     run = run_eval(found, options)
@@ -139,8 +147,16 @@ def _metric_table(run: EvalRun, names: list[str], title: str, caption: str) -> N
 def _print_failures(run: EvalRun) -> None:
     from drafter.evaluation.report import fmt
 
+    for res in run.results:
+        if res.error is not None:
+            out.print(f"[red]✗[/red] {escape(res.case.name)}: could not be drafted: {escape(res.error)}",
+                      soft_wrap=True)
+        for note in res.invalid_recordings:
+            out.print(f"[yellow]unusable recording[/yellow] ({escape(res.case.name)}): {escape(note)}",
+                      soft_wrap=True)
+    errored = {res.case.name for res in run.results if res.error is not None}
     for row in run.rows:
-        if row.passed is False:
+        if row.passed is False and row.case not in errored:
             out.print(f"[red]✗[/red] {escape(row.case)} {row.metric} = {fmt(row.metric, row.value)}: "
                       f"{escape(row.details)}", soft_wrap=True)
     for res in run.results:

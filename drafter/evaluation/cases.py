@@ -58,8 +58,11 @@ def load_case(directory: Path) -> Case:
     return Case(directory.resolve().name, directory, facts, reference if reference.is_file() else None)
 
 
-def discover(paths: Sequence[Path] | None = None) -> list[Case]:
-    """Cases from case folders or folders of case folders (default: every case under evals/cases)."""
+def discover(paths: Sequence[Path] | None = None, skipped: list[Path] | None = None) -> list[Case]:
+    """Cases from case folders or folders of case folders (default: every case under evals/cases).
+
+    Sub-folders of a folder of cases that hold no facts file are not cases: they are appended to `skipped` (hidden
+    and `__…` folders excepted) so that the caller can say so."""
     roots = list(paths) if paths else [default_cases_dir()]
     cases: list[Case] = []
     for root in roots:
@@ -68,7 +71,10 @@ def discover(paths: Sequence[Path] | None = None) -> list[Case]:
         if facts_file(root) is not None:
             cases.append(load_case(root))
             continue
-        found = [load_case(d) for d in sorted(root.iterdir()) if d.is_dir() and facts_file(d) is not None]
+        folders = [d for d in sorted(root.iterdir()) if d.is_dir() and not d.name.startswith((".", "__"))]
+        found = [load_case(d) for d in folders if facts_file(d) is not None]
+        if skipped is not None and found:
+            skipped += [d for d in folders if facts_file(d) is None]
         if not found:
             raise InputError(f"{root}: no eval cases here (a case is a folder with facts.yaml and reference.md).")
         cases += found

@@ -171,7 +171,15 @@ def report_markdown(run: EvalRun, diff: BaselineDiff | None = None) -> str:
         lines.append(f"| {res.case.name} | " + " | ".join(cells) + " |")
     means = aggregates(run)
     lines.append("| **mean** | " + " | ".join(fmt(n, means[n]["mean"], mean=True) for n in names) + " |")
-    failures = [r for r in run.rows if r.passed is False]
+    errored = {res.case.name: res.error for res in run.results if res.error is not None}
+    failures = [r for r in run.rows if r.passed is False and r.case not in errored]
+    if errored:
+        lines += ["", "## Cases that could not be drafted", ""]
+        lines += [f"- **{case}**: {error}" for case, error in errored.items()]
+    unusable = [(res.case.name, note) for res in run.results for note in res.invalid_recordings]
+    if unusable:
+        lines += ["", "## Unusable recordings (counted as misses)", ""]
+        lines += [f"- {case}: {note}" for case, note in unusable]
     if failures:
         lines += ["", "## Failed gates", ""]
         lines += [f"- **{r.case}** {r.metric} = {fmt(r.metric, r.value)}: {r.details}" for r in failures]

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from drafter.errors import InputError
+from drafter.errors import DrafterError, InputError
 from drafter.evaluation.cases import Case
 from drafter.evaluation.metrics import GATES, METRICS, cross_case_scores, gate_passed, gate_threshold, score_markdown
 from drafter.evaluation.prose import Masked, masked_sentences, overview_units
 from drafter.llm.cassettes import recordings_dir as default_recordings_dir
 from drafter.llm.protocol import Model
+from drafter.secrets import error_text
 
 if TYPE_CHECKING:
     from drafter.draft.model import Overview
@@ -109,6 +111,8 @@ class CaseResult:
     masked: Masked | None = None  # its own-wording sentences, masked, for cross_case_repeats
     injected: list[str] = field(default_factory=list)  # what a saboteur did to this draft
     overview: Overview | None = None  # the draft as scored
+    error: str | None = None  # why the case could not be drafted (its gates then fail, with this as the reason)
+    invalid_recordings: list[str] = field(default_factory=list)  # recordings that could not be used, and why
 
 
 @dataclass
@@ -218,7 +222,16 @@ def run_case(case: Case, options: EvalOptions, recorder: CassetteStore | None = 
     return CaseResult(case, make_rows(case.name, scores, facts.language), markdown, time.perf_counter() - start,
                       hits, misses, (recorder.saved - saved_before) if recorder is not None else 0, failed,
                       facts.language, masked_sentences(case.name, units, facts),
-                      list(getattr(chat, "injected", [])), overview)
+                      list(getattr(chat, "injected", [])), overview,
+                      invalid_recordings=list(dict.fromkeys(getattr(chat, "invalid", []))))
+
+
+def error_result(case: Case, error: str, seconds: float = 0.0) -> CaseResult:
+    """A case that could not be drafted: every gate fails with the reason, every measurement is not applicable."""
+    reason = f"the case could not be drafted: {error}"
+    rows = [Row(case.name, name, None, gate_threshold(name) if name in GATES else None,
+                False if name in GATES else None, reason) for name in METRICS]
+    return CaseResult(case, rows, "", seconds, error=error)
 
 
 def add_cross_case(results: Sequence[CaseResult]) -> None:
@@ -245,7 +258,17 @@ def run_eval(cases: Sequence[Case], options: EvalOptions, on_case: Callable[[Cas
     start = time.perf_counter()
     results = []
     for case in cases:
-        result = run_case(case, options, recorder, model)
+        began = time.perf_counter()
+        try:
+            result = run_case(case, options, recorder, model)
+        except KeyboardInterrupt:
+            raise
+        except DrafterError as exc:  # a bad facts file or recording: this case fails, the others still run
+            result = error_result(case, error_text(exc), time.perf_counter() - began)
+        except Exception as exc:  # noqa: BLE001 - reported as this case's error, with its type
+            if os.environ.get("DRAFTER_DEBUG"):
+                raise
+            result = error_result(case, f"{type(exc).__name__}: {error_text(exc)}", time.perf_counter() - began)
         results.append(result)
         if on_case is not None:
             on_case(result)

@@ -99,6 +99,18 @@ class TestModel(FunctionModel):
         return await self._offline.respond(request)
 
 
+def _schema_problem(request: ModelRequest, response: Any) -> str | None:
+    """Why a recorded answer does not validate against the request's schema (None: it does)."""
+    from pydantic import ValidationError
+
+    try:
+        request.schema.model_validate(response)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc']) or 'answer'}: {first['msg']}"
+    return None
+
+
 @dataclass
 class ReplayModel:
     """Answers from recorded cassettes; a miss falls back to the offline drafter, or fails when `strict`."""
@@ -124,6 +136,11 @@ class ReplayModel:
         except ValueError as exc:
             self.invalid.append(str(exc))
             cassette = None
+        if cassette is not None and cassette.schema == request.schema.__name__:
+            problem = _schema_problem(request, cassette.response)
+            if problem is not None:  # a recording the schema rejects is a miss, said once, never answered
+                self.invalid.append(f"{self.store.path(key)}: does not match {request.schema.__name__} ({problem})")
+                cassette = None
         if cassette is not None and cassette.schema == request.schema.__name__:
             self.hits += 1
             text = json.dumps(cassette.response, ensure_ascii=False)
