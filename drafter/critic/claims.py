@@ -25,7 +25,7 @@ from drafter.facts.catalog import CATALOG
 from drafter.facts.model import Fact
 from drafter.messages import message
 from drafter.text.arithmetic import check_derivation
-from drafter.text.figures import Figure, extract_figures, is_supported
+from drafter.text.figures import FigureIndex, extract_figures, is_supported
 
 # Share of a sentence's content tokens that must be found in the facts (see the module docstring).
 FACT_SUPPORT = 0.5  # a typed fact statement, against its cited facts
@@ -90,15 +90,16 @@ class _Facts:
     by_id: dict[str, Fact]
     meta: str
     pool: set[str]
-    figures: list[Figure]
+    figures: FigureIndex
 
     @classmethod
     def of(cls, facts: Sequence[Fact], source_texts: Sequence[str]) -> _Facts:
-        meta = " ".join(t for t in source_texts if t not in {f.text for f in facts})
+        fact_texts = {f.text for f in facts}
+        meta = " ".join(t for t in source_texts if t not in fact_texts)
         titles = [s.title(lang) for s in CATALOG for lang in ("zh", "en")]  # "this overview covers …" names them
         texts = [*source_texts, *titles]
         return cls({f.id: f for f in facts}, meta, set().union(*(tokens(t) for t in texts)) if texts else set(),
-                   [fig for t in texts for fig in extract_figures(t)])
+                   FigureIndex(fig for t in texts for fig in extract_figures(t)))
 
     def mentions_company(self, sentence: str) -> bool:
         """Whether a sentence is about this company's operations: it shares a figure or some words with a fact."""

@@ -11,7 +11,7 @@ from drafter.draft.model import Finding
 from drafter.facts.catalog import CATALOG, spec
 from drafter.facts.model import Fact
 from drafter.messages import message
-from drafter.text.figures import Figure, extract_figures, figures_match
+from drafter.text.figures import Figure, FigureIndex, extract_figures, is_supported
 
 _STOP = frozenset("的了和与及在对为是将把从到至等中上下其".split() + list("的了和与及在对为是将把从到至等中其"))
 _EN_STOP = frozenset("the a an and or of to in on for by with from at is are was were be this that its per "
@@ -52,18 +52,38 @@ def key_terms(text: str) -> list[str]:
     return terms
 
 
-def fact_is_used(fact_text: str, doc_text: str, doc_figures: Sequence[Figure] | None = None) -> bool:
-    """A fact counts as used when all its figures and at least half of its key terms appear in the text."""
+def fact_is_used(fact_text: str, doc_text: str, doc_figures: Sequence[Figure] | FigureIndex | None = None,
+                 lookup: TermLookup | None = None) -> bool:
+    """A fact counts as used when all its figures and at least half of its key terms appear in the text
+    (`doc_figures` and `lookup`, built once from the text, are given when many facts are asked about one text)."""
     figs = extract_figures(fact_text)
-    doc_figs = doc_figures if doc_figures is not None else figure_pool([doc_text])
+    doc_figs = doc_figures if doc_figures is not None else FigureIndex(figure_pool([doc_text]))
     if not _figures_present(fact_text, doc_figs):
         return False
     terms = key_terms(fact_text)
     if not terms:
         return bool(figs) or fact_text.strip() in doc_text
-    lowered = doc_text.lower()
-    hits = sum(1 for t in terms if t in lowered)
+    found = lookup if lookup is not None else TermLookup(doc_text)
+    hits = sum(1 for t in terms if found(t))
     return hits * 2 >= len(terms) if figs else hits * 3 >= len(terms) * 2
+
+
+class TermLookup:
+    """`term in text` for the many terms of many facts against one text: a CJK 2-gram through a set of the text's
+    2-grams, any other term searched once and remembered (n facts cost the text's length about once, not n times)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text.lower()
+        self.pairs = {self.text[i:i + 2] for i in range(len(self.text) - 1)}
+        self.seen: dict[str, bool] = {}
+
+    def __call__(self, term: str) -> bool:
+        if len(term) == 2:
+            return term in self.pairs
+        hit = self.seen.get(term)
+        if hit is None:
+            hit = self.seen[term] = term in self.text
+        return hit
 
 
 def check_facts_used(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
@@ -72,10 +92,12 @@ def check_facts_used(doc: Document, facts: Sequence[Fact]) -> list[Finding]:
     for s in doc.sections:
         cited |= s.fact_ids or set()
     text = strip_placeholders(doc.body_text())
-    doc_figs = figure_pool([text])
+    doc_figs = FigureIndex(figure_pool([text]))
+    lookup = TermLookup(text)
     findings = []
     for fact in facts:
-        if fact.id in cited and _figures_present(fact.text, doc_figs) or fact_is_used(fact.text, text, doc_figs):
+        if fact.id in cited and _figures_present(fact.text, doc_figs) \
+                or fact_is_used(fact.text, text, doc_figs, lookup):
             continue
         section = fact.section if fact.section != "summary" else None
         findings.append(Finding(check="coverage", code="coverage.fact-unused", severity="error", section=section,
@@ -96,6 +118,6 @@ def check_placeholders(doc: Document) -> list[Finding]:
     return findings
 
 
-def _figures_present(fact_text: str, doc_figs: Sequence[Figure]) -> bool:
+def _figures_present(fact_text: str, doc_figs: Sequence[Figure] | FigureIndex) -> bool:
     """A cited fact is used only if its figures really appear (an id alone proves nothing)."""
-    return all(any(figures_match(f, d) for d in doc_figs) for f in extract_figures(fact_text))
+    return all(is_supported(f, doc_figs, strict=False) for f in extract_figures(fact_text))

@@ -33,7 +33,7 @@ def source_figures(source_texts: Sequence[str]) -> SourceFigures:
 
 def is_grounded(fig: Figure, sources: SourceFigures) -> bool:
     """A figure some source states in the same unit, or derives from two source figures of one unit."""
-    return is_supported(fig, sources.figures) or derived_from_sources(fig, sources)
+    return is_supported(fig, sources.index) or derived_from_sources(fig, sources)
 
 
 def unsupported_figures(text: str, pool: Sequence[Figure] | SourceFigures) -> list[tuple[Figure, str]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 
 from drafter.critic.document import Document, sentences, strip_placeholders
 from drafter.draft.model import Finding
@@ -59,8 +61,10 @@ def check_repetition(doc: Document) -> list[Finding]:
     """A warning when two sections share a sentence or a near-identical paragraph."""
     findings: list[Finding] = []
     seen: dict[str, str] = {}
-    paragraphs: list[tuple[str, str, set[str]]] = []
-    for s in doc.sections:
+    grams_of = [[_bigrams(p) if len(_norm(p)) >= 30 else None for p in s.paragraphs] for s in doc.sections]
+    paragraphs = _NearDuplicates(_PARAGRAPH_SIMILARITY, Counter(g for section in grams_of for grams in section
+                                                                if grams for g in grams))
+    for s, section_grams in zip(doc.sections, grams_of, strict=True):
         where = s.key or s.heading
         for sentence in sentences(s.text):
             norm = _norm(sentence)
@@ -69,16 +73,48 @@ def check_repetition(doc: Document) -> list[Finding]:
             first = seen.setdefault(norm, where)
             if first != where:
                 findings.append(_repeated("repetition.repeated-sentence", doc.lang, where, first, sentence))
-        for para in s.paragraphs:
-            if len(_norm(para)) >= 30:
-                grams = _bigrams(para)
-                for other_where, _, other_grams in paragraphs:
-                    if other_where != where and _jaccard(grams, other_grams) >= 0.8 and not any(
-                            f.section == where and f.evidence in para for f in findings):
+        for para, grams in zip(s.paragraphs, section_grams, strict=True):
+            if grams is not None:
+                for other_where in paragraphs.similar(grams, where):
+                    if not any(f.section == where and f.evidence in para for f in findings):
                         findings.append(_repeated("repetition.repeated-paragraph", doc.lang, where, other_where, para))
-                        break
-                paragraphs.append((where, para, grams))
+                    break
+                paragraphs.add(grams, where)
     return findings
+
+
+_PARAGRAPH_SIMILARITY = 0.8  # Jaccard similarity of two paragraphs' 2-grams from which they count as repeated
+
+
+class _NearDuplicates:
+    """Sets seen so far, indexed so that finding those with Jaccard similarity ≥ t to a new set needs no scan of
+    them all (prefix filtering: two sets that similar share one of the first |s| − ⌈t·|s|⌉ + 1 elements of each,
+    in any one fixed order). The order is rarest first (`frequency` counts each element over every set), so a
+    prefix holds rare elements and few earlier sets share one."""
+
+    def __init__(self, threshold: float, frequency: Counter[str]) -> None:
+        self.threshold = threshold
+        self.frequency = frequency
+        self.items: list[tuple[set[str], str]] = []
+        self.index: dict[str, list[int]] = {}
+
+    def _prefix(self, grams: set[str]) -> list[str]:
+        keep = len(grams) - math.ceil(self.threshold * len(grams) - 1e-9) + 1  # the float error must not shorten it
+        return sorted(grams, key=lambda g: (self.frequency[g], g))[:max(keep, 1)]
+
+    def similar(self, grams: set[str], where: str) -> Iterator[str]:
+        """The sections of earlier sets, in the order they were added, similar to `grams` and not from `where`."""
+        candidates = sorted({i for g in self._prefix(grams) for i in self.index.get(g, ())})
+        for i in candidates:
+            other, other_where = self.items[i]
+            if other_where != where and _jaccard(grams, other) >= self.threshold:
+                yield other_where
+
+    def add(self, grams: set[str], where: str) -> None:
+        """Remember a set and the section it came from."""
+        for g in self._prefix(grams):
+            self.index.setdefault(g, []).append(len(self.items))
+        self.items.append((grams, where))
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -33,7 +33,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from drafter.text.figures import Figure, extract_figures, normalize_text
+from drafter.text.figures import Figure, FigureIndex, extract_figures, normalize_text
 
 OPS = ("difference", "change", "percent_change", "ratio", "share", "gap")
 Dim = tuple[str, str]
@@ -183,6 +183,7 @@ class SourceFigures:
 
     def __init__(self, figures: Iterable[Figure]) -> None:
         self.figures: tuple[Figure, ...] = tuple(figures)
+        self.index = FigureIndex(self.figures)  # for plain matching of many figures
         groups: dict[Dim, set[float]] = {}
         for fig in self.figures:
             dim = dimension(fig)

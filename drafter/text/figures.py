@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from drafter.text.time_expressions import DateTuple, dates_match, find_date_spans
 from drafter.text.zh_numerals import cn_multiplier, parse_number
@@ -330,7 +332,12 @@ def _alnum_end(s: str, pos: int) -> int:
 
 def extract_figures(text: str) -> list[Figure]:
     """Find every figure (number, percent, amount, count, date, year, quarter, duration, ratio) in text."""
-    return _Extractor(text).run()
+    return list(_extract(text))
+
+
+@lru_cache(maxsize=32768)  # the drafter and every check read the same fact texts again and again
+def _extract(text: str) -> tuple[Figure, ...]:
+    return tuple(_Extractor(text).run())
 
 
 def _units_compatible(a: str, b: str, strict: bool) -> bool:
@@ -366,6 +373,42 @@ def figures_match(a: Figure, b: Figure, *, strict: bool = False) -> bool:
     return _close(a.value, b.value) and _units_compatible(a.unit, b.unit, strict)
 
 
-def is_supported(fig: Figure, pool: Sequence[Figure], *, strict: bool = True) -> bool:
+class FigureIndex:
+    """Figures indexed for `figures_match` lookups, so that asking about each of n figures costs log m, not m.
+
+    `matches(fig)` is `any(figures_match(fig, f) for f in figures)`: a figure with a value can only match one whose
+    value `math.isclose` accepts (a window of a sorted list, found by bisection); dates match dates, of which there
+    are few distinct ones. Distinct (kind, value, unit, date) are kept once.
+    """
+
+    def __init__(self, figures: Iterable[Figure]) -> None:
+        self.figures: tuple[Figure, ...] = tuple(figures)
+        distinct = {(f.kind, f.value, f.unit, f.date): f for f in self.figures}
+        self._dates = [f for f in distinct.values() if f.kind in _DATE_KINDS]
+        valued = sorted((f for f in distinct.values() if f.value is not None), key=lambda f: f.value or 0.0)
+        self._values = [f.value or 0.0 for f in valued]
+        self._valued = valued
+
+    def __len__(self) -> int:
+        return len(self.figures)
+
+    def matches(self, fig: Figure, *, strict: bool = False) -> bool:
+        """True when some indexed figure matches `fig` (see `figures_match`)."""
+        if fig.kind in _DATE_KINDS:
+            if any(figures_match(fig, d, strict=strict) for d in self._dates):
+                return True
+            if fig.kind != "year":  # a date or a quarter matches dates only; a year also matches a bare number
+                return False
+        if fig.value is None:
+            return False
+        # isclose(a, b) needs |a - b| <= 1e-9 * max(|a|, |b|) (or <= 1e-12): this window holds every such b.
+        slack = 1.1e-9 * abs(fig.value) + 1e-11
+        lo, hi = bisect_left(self._values, fig.value - slack), bisect_right(self._values, fig.value + slack)
+        return any(figures_match(fig, f, strict=strict) for f in self._valued[lo:hi])
+
+
+def is_supported(fig: Figure, pool: Sequence[Figure] | FigureIndex, *, strict: bool = True) -> bool:
     """True when some figure in pool matches fig; by default strictly, so a % never supports 个百分点 or back."""
+    if isinstance(pool, FigureIndex):
+        return pool.matches(fig, strict=strict)
     return any(figures_match(fig, other, strict=strict) for other in pool)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from drafter.text.figures import Figure, extract_figures, normalize_with_offsets
 from drafter.text.goals import _QUANTITY_KINDS, _SPECIAL_TARGET, _terms, find_time_expressions
@@ -208,7 +209,12 @@ _GENERIC_TERMS = frozenset("门店 客户 用户 公司 企业 业务 服务 运
 
 def shared_terms(a: str, b: str) -> set[str]:
     """Content terms two texts share (CJK bigrams, English words), generic business words left out."""
-    return (_terms(normalize_with_offsets(a)[0]) & _terms(normalize_with_offsets(b)[0])) - _GENERIC_TERMS
+    return set(_term_set(a) & _term_set(b)) - _GENERIC_TERMS
+
+
+@lru_cache(maxsize=16384)  # a goal's metric is compared with every fact
+def _term_set(text: str) -> frozenset[str]:
+    return frozenset(_terms(normalize_with_offsets(text)[0]))
 
 
 def metric_value(text: str, metric: str) -> Figure | None:

@@ -83,10 +83,25 @@ def goal_views(ctx: Ctx) -> list[GoalView]:
             views.append(GoalView(f["id"], metric, slots.baseline, slots.target, slots.deadline, slots.owner,
                                   direction, slots.target_is_change))
     goal_ids = {v.fact_id for v in views}
+    # A fact can only name a metric whose first two characters it contains: index the goals by them, so that each
+    # fact is compared with the few goals it could name, not with all of them (views keep their order).
+    by_start: dict[str, list[int]] = {}
+    short: list[int] = []
+    for i, view in enumerate(views):
+        metric = view.metric.lower()
+        if len(metric) >= 2:
+            by_start.setdefault(metric[:2], []).append(i)
+        elif metric:
+            short.append(i)
     for f in ctx.facts:
         if f["id"] in goal_ids or f.get("source") == "strategy":
             continue
-        for view in views:
+        lowered = f["text"].lower()
+        pairs = {lowered[i:i + 2] for i in range(len(lowered) - 1)}
+        candidates = sorted({*short, *(i for pair in pairs & by_start.keys() for i in by_start[pair])})
+        for view in (views[i] for i in candidates):
+            if view.metric.lower() not in lowered:
+                continue
             figure = metric_value(f["text"], view.metric)
             if figure is None:
                 continue

@@ -4,6 +4,7 @@ fact relates to the one before it, and advice (worded as advice) only where the 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from drafter.llm.offline import derive, english
@@ -101,6 +102,7 @@ def _goal_link(fact_text: str, views: list[GoalView]) -> GoalView | None:
     return best if best_n >= 1 else None
 
 
+@lru_cache(maxsize=16384)  # every fact is compared with every goal's metric
 def _head(text: str, lang: str) -> str:
     if lang == "en":
         return text.split()[0].lower() if text.split() else ""
