@@ -25,6 +25,7 @@ from drafter.draft.model import (
     SectionContent,
 )
 from drafter.draft.render_markdown import section_body
+from drafter.draft.text import unescape
 from drafter.errors import InputError, ModelError
 from drafter.facts.catalog import spec
 from drafter.facts.load import load_facts
@@ -238,13 +239,14 @@ def parse_section_markdown(text: str, key: str, facts: Facts) -> SectionContent:
     items: list[str] = []
     for block in blocks:
         lines = block.splitlines()
-        if all(re.match(r"^\s*[-*+]\s+", ln) for ln in lines):
-            items += [re.sub(r"^\s*[-*+]\s+", "", ln).strip() for ln in lines]
+        if all(re.match(r"^\s*[-*+]\s+", ln) for ln in lines):  # list structure is read before unescaping
+            items += [unescape(re.sub(r"^\s*[-*+]\s+", "", ln).strip()) for ln in lines]
         else:
-            paragraphs.append(Paragraph(text=" ".join(ln.strip() for ln in lines) if lang == "en" else
-                                        "".join(ln.strip() for ln in lines), fact_ids=ids(block)))
+            joined = unescape(" ".join(ln.strip() for ln in lines) if lang == "en" else
+                              "".join(ln.strip() for ln in lines))
+            paragraphs.append(Paragraph(text=joined, fact_ids=ids(unescape(block))))
     kind = spec(key).kind
-    questions = [m for m in PLACEHOLDER_RE.findall(text)]
+    questions = [m for m in PLACEHOLDER_RE.findall(unescape(text))]
     if kind == "goals":
         goals = []
         for item in items:

@@ -10,6 +10,7 @@ from drafter.critic.claims import check_claims
 from drafter.critic.coverage import check_facts_used, check_placeholders, check_sections
 from drafter.critic.document import PLACEHOLDER_RE, Document, GoalItem, from_overview
 from drafter.critic.grounding import check_grounding
+from drafter.critic.markup import check_markup
 from drafter.critic.registry import CheckContext, register, registered
 from drafter.critic.smart import SmartMarks, judge_goal, judge_typed_goal
 from drafter.critic.style import check_language, check_repetition
@@ -136,6 +137,11 @@ def _claims(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     if ctx.facts is None or ctx.source_texts is None:
         return []
     return check_claims(doc, ctx.facts, ctx.source_texts)
+
+
+@register("markup")
+def _markup(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+    return check_markup(doc, ctx.facts)
 
 
 def check_document(doc: Document, facts: Sequence[Fact] | None = None,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from drafter.draft.blocks import FAILED_RE, PLACEHOLDER_RE, Block, opening_block, section_blocks, to_markdown
 from drafter.draft.model import Goal, GoalsSection, Overview, fact_ids_of
+from drafter.draft.text import one_line, unescape
 from drafter.errors import InputError
 from drafter.facts.catalog import match_heading, spec
 from drafter.facts.load import decode
@@ -91,8 +92,9 @@ def from_overview(overview: Overview) -> Document:
             continue
         blocks = section_blocks(s.content, lang)
         goals = [GoalItem(g.statement, g) for g in s.content.goals] if isinstance(s.content, GoalsSection) else []
-        sections.append(DocSection(s.key, s.title, to_markdown(blocks), goals, fact_ids_of(s.content), blocks))
-    opening = overview.opening.text if overview.opening else ""
+        sections.append(DocSection(s.key, s.title, to_markdown(blocks, markdown=False), goals,
+                                   fact_ids_of(s.content), blocks))
+    opening = one_line(overview.opening.text) if overview.opening else ""
     ids = set(overview.opening.fact_ids) if overview.opening else set()
     block = opening_block(overview.opening) if overview.opening else None
     return Document(lang, overview.title, opening, sections, ids, block)
@@ -106,7 +108,11 @@ def detect_language(text: str) -> str:
 
 
 def from_markdown(text: str, lang: str | None = None) -> Document:
-    """Parse a Markdown (or plain-text) overview: headings map to catalog keys by aliases, goals are read from text."""
+    """Parse a Markdown (or plain-text) overview: headings map to catalog keys by aliases, goals are read from text.
+
+    Structure (headings, list items) is read from the lines as written; the text is then unescaped
+    (`\\#` → `#`, `&lt;` → `<`), so an overview drafter rendered reads back to the text its facts and model gave.
+    """
     title = ""
     opening: list[str] = []
     sections: list[DocSection] = []
@@ -114,7 +120,7 @@ def from_markdown(text: str, lang: str | None = None) -> Document:
     for raw in text.replace("\r\n", "\n").split("\n"):
         line = raw.strip()
         if _is_heading(line):
-            bare = line.lstrip("#").strip()
+            bare = unescape(line.lstrip("#").strip())
             is_title = line.startswith("# ") or re.search(r"概述|overview", bare, re.I)
             if not title and not sections and not "".join(opening).strip() and is_title \
                     and match_heading(bare) is None:
@@ -123,7 +129,7 @@ def from_markdown(text: str, lang: str | None = None) -> Document:
             sections.append(DocSection(match_heading(bare), bare, ""))
             bodies.append([])
             continue
-        (bodies[-1] if bodies else opening).append(raw)
+        (bodies[-1] if bodies else opening).append(_unescape_line(raw))
     for section, body in zip(sections, bodies, strict=True):
         section.text = "\n".join(body).strip()
     doc = Document(lang or detect_language(text), title, "\n".join(opening).strip(), sections)
@@ -131,6 +137,12 @@ def from_markdown(text: str, lang: str | None = None) -> Document:
     if goals is not None:
         goals.goals = _goal_items(goals.text)
     return doc
+
+
+def _unescape_line(raw: str) -> str:
+    """A body line unescaped; an escaped leading list marker stays escaped, so text never turns into a list item."""
+    text = unescape(raw)
+    return unescape(raw, keep_first=True) if _ITEM_RE.match(text) and not _ITEM_RE.match(raw) else text
 
 
 def _is_heading(line: str) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from drafter.draft.model import GoalsSection, Opening, ProseSection, Risk, RisksSection, SectionContent, Statement
+from drafter.draft.text import escape, one_line
 from drafter.facts.catalog import numbered_title
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class Block:
     text: str
     fact_ids: tuple[str, ...] = ()
     statements: tuple[Statement, ...] = ()  # the text sentence by sentence with kinds; empty for unlabelled text
+    literal: bool = False  # the renderer's own text (headings, notices): written as is, never escaped
 
 
 def failed_notice(lang: str) -> str:
@@ -89,27 +91,39 @@ def overview_blocks(overview: Overview) -> list[Block]:
     if overview.opening is not None and overview.opening.text.strip():
         out.append(opening_block(overview.opening))
     for i, section in enumerate(overview.sections):
-        out.append(Block("heading", numbered_title(i, section.key, lang)))
+        out.append(Block("heading", numbered_title(i, section.key, lang), literal=True))
         if section.content is None:
-            out.append(Block("paragraph", failed_notice(lang)))
+            out.append(Block("paragraph", failed_notice(lang), literal=True))
         else:
             out += section_blocks(section.content, lang)
     return out
 
 
-def to_markdown(blocks: Sequence[Block]) -> str:
-    """Blocks as Markdown: paragraphs apart by a blank line, a run of bullets as one list."""
+def block_text(block: Block, markdown: bool = True) -> str:
+    """A block's text as one line: Markdown-escaped when `markdown` (the renderer's own text never is)."""
+    if block.literal:
+        return block.text
+    return escape(block.text) if markdown else one_line(block.text)
+
+
+def to_markdown(blocks: Sequence[Block], markdown: bool = True) -> str:
+    """Blocks as Markdown: paragraphs apart by a blank line, a run of bullets as one list.
+
+    Each block is one line. With `markdown`, text from facts or a model is escaped so that it stays text
+    (drafter.draft.text.escape); without it the text is the same line unescaped, as the critic reads it.
+    """
     chunks: list[str] = []
     previous: BlockKind | None = None
     for block in blocks:
+        text = block_text(block, markdown)
         if block.kind == "bullet":
-            line = f"- {block.text}"
+            line = f"- {text}"
             if previous == "bullet":
                 chunks[-1] += "\n" + line
             else:
                 chunks.append(line)
         else:
             prefix = {"title": "# ", "heading": "## "}.get(block.kind, "")
-            chunks.append(prefix + block.text)
+            chunks.append(prefix + text)
         previous = block.kind
     return "\n\n".join(chunks)

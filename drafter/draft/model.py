@@ -169,7 +169,7 @@ CONTENT_MODELS: dict[str, type[ProseSection] | type[GoalsSection] | type[RisksSe
 class Finding(_Model):
     """One critic finding (the `check --json` contract)."""
 
-    check: Literal["smart", "coverage", "grounding", "claims", "language", "repetition", "llm"]
+    check: Literal["smart", "coverage", "grounding", "claims", "language", "repetition", "content", "llm"]
     code: str | None = Field(None, description="Stable code of the finding, e.g. smart.not-time-bound.")
     severity: Literal["error", "warning", "info"]
     section: str | None = None

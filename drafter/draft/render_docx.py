@@ -1,4 +1,10 @@
-"""Word (.docx) rendering: the typed blocks of overview.md, with real styles, CJK fonts and highlighted placeholders."""
+"""Word (.docx) rendering: the typed blocks of overview.md, with real styles, CJK fonts and highlighted placeholders.
+
+As in overview.md, only the renderer makes structure: each block is one paragraph in the style of its kind, so a
+heading style only ever holds the title or a catalog heading. The text of every run is one line with the control
+characters dropped (`drafter.draft.text.one_line`): C0 other than tab, C1, lone surrogates and U+FFFE/U+FFFF,
+which XML rejects or which are invisible; a line break inside a sentence becomes a space.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drafter.draft.blocks import PLACEHOLDER_RE, BlockKind, overview_blocks
+from drafter.draft.text import clean, one_line
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -68,7 +75,8 @@ def build(overview: Overview) -> DocxDocument:
         paragraph = document.add_paragraph(style=STYLE_OF[block.kind])
         if block.kind == "paragraph" and lang == "zh":
             paragraph.paragraph_format.first_line_indent = Pt(24)  # 首行缩进两字符 at 12 pt
-        _add_runs(paragraph, block.text, FONTS[lang]["heading" if block.kind in ("title", "heading") else "body"])
+        role = "heading" if block.kind in ("title", "heading") else "body"
+        _add_runs(paragraph, one_line(block.text), FONTS[lang][role])
     _set_properties(document, overview)
     return document
 
@@ -148,13 +156,13 @@ def _setup_styles(document: DocxDocument, lang: str) -> None:
 
 def _set_properties(document: DocxDocument, overview: Overview) -> None:
     props = document.core_properties
-    props.title = overview.title
-    props.subject = (f"{overview.period} Operations overview" if overview.language == "en"
-                     else f"{overview.period}运营工作概述")
+    company, period = one_line(overview.company), one_line(overview.period)
+    props.title = one_line(overview.title)
+    props.subject = f"{period} Operations overview" if overview.language == "en" else f"{period}运营工作概述"
     props.author = "drafter"
     props.last_modified_by = "drafter"
-    props.keywords = f"{overview.company}, {overview.period}"
-    props.comments = f"Drafted by drafter for {overview.company} (model {overview.model})."
+    props.keywords = f"{company}, {period}"
+    props.comments = clean(f"Drafted by drafter for {company} (model {overview.model}).")
     props.language = "en-US" if overview.language == "en" else "zh-CN"
     props.revision = 1
     props.created = _utc(overview.created)

@@ -55,7 +55,8 @@ def _prompt(facts: Facts, human: str, payload: dict[str, Any], **variables: str)
         task["facts"] = [f["id"] for f in task["facts"]]
     return ChatPrompt(
         parts=(("system", "system"), ("human", human)), lang=lang, payload=payload,
-        variables={"company": file.company, "period": file.period, "audience": audience,
+        variables={"company": prompts.prompt_text(file.company), "period": prompts.prompt_text(file.period),
+                   "audience": prompts.prompt_text(audience),
                    "context": context_block(facts), "data": prompts.data_block(task), **variables})
 
 
@@ -82,9 +83,10 @@ def section_prompt(facts: Facts, key: str, keys: list[str], revision: dict[str, 
     revision_text = ""
     if revision:
         payload["previous"] = revision.get("previous")
-        critique = "\n".join(f"- {c}" for c in revision.get("critique") or []) or "-"
+        # Findings quote the draft and the facts; each is one line of the list, with no delimiter in it.
+        critique = "\n".join(f"- {prompts.prompt_text(c)}" for c in revision.get("critique") or []) or "-"
         revision_text = prompts.load("revision", lang).format(
-            critique=critique, instruction=revision.get("instruction") or "-")
+            critique=critique, instruction=prompts.prompt_text(revision.get("instruction") or "") or "-")
     return _prompt(facts, "section", payload, title=s.title(lang),
                    guidance=prompts.load(f"sections/{key}", lang).text.strip(), revision=revision_text)
 

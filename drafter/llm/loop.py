@@ -259,7 +259,8 @@ async def _attempts(model: Model, request: ModelRequest, context: CallContext, c
                                    usage.cached_input), response.provenance
         last_error = error
         context.say(f"invalid output ({last_error[:120]}); re-asking")
-        reask = Message("human", prompts.load("reask", request.prompt.lang).format(error=last_error))
+        reask = Message("human", prompts.load("reask", request.prompt.lang).format(
+            error=prompts.DELIMITER_LIKE.sub("＜", last_error)))  # the error quotes the model's answer
         request = dataclasses.replace(request, extra=(*request.extra, reask))
         reasks += 1
     raise _spent(ModelError(f"the model gave invalid output {MAX_REASKS + 1} times: {last_error[:500]}"), calls, usage)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import string
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -82,11 +83,27 @@ def load(name: str, lang: str) -> Prompt:
     return Prompt(name, path.read_text(encoding="utf-8").strip() + "\n", allowed)
 
 
+# A tag that a reader could take for a delimiter: <data>, </data>, <DATA >, < / data>, <data x="1"> …
+DELIMITER_LIKE = re.compile(r"<(?=\s*/?\s*data\b)", re.IGNORECASE)
+
+
 def data_block(payload: dict[str, Any]) -> str:
-    """Facts and task data as delimited JSON (never as instructions)."""
+    """Facts and task data as delimited JSON (never as instructions).
+
+    No tag of any spelling can appear inside the data: every `<` and `>` in it is written as JSON's `\\u003c` /
+    `\\u003e` escape, which decodes back to the same text.
+    """
     text = json.dumps(payload, ensure_ascii=False, indent=1)
-    # Neither delimiter may appear inside the data: JSON's \u003c escape decodes back to the same text.
-    return text.replace(DATA_CLOSE, "\\u003c/data>").replace(DATA_OPEN, "\\u003cdata>")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def prompt_text(text: str) -> str:
+    """Text from facts, findings or a model that a prompt shows outside a data block (company, period, critique).
+
+    It is one line, and a `<` that would open a delimiter-like tag is written as the full-width `＜`, so the text
+    can neither close the data block nor open another one.
+    """
+    return DELIMITER_LIKE.sub("＜", " ".join(text.split()))
 
 
 def extract_data(text: str) -> dict[str, Any] | None:

@@ -23,7 +23,8 @@ from drafter.settings import ModelSettings
 
 from ..conftest import DATA, EXAMPLES
 
-BUILT_IN = ["sections", "smart", "grounding", "facts-used", "language", "repetition", "placeholders", "claims"]
+BUILT_IN = ["sections", "smart", "grounding", "facts-used", "language", "repetition", "placeholders", "claims",
+            "markup"]
 # Every kind of defect at once: a missing (数据分析) and an empty section, a vague goal, a goal awaiting input,
 # an invented figure, an English sentence, a repeated sentence and unused facts.
 DEFECTS = """# 星河咖啡2025年第四季度运营工作概述
@@ -65,7 +66,8 @@ def context(doc: Document, facts: Facts) -> CheckContext:
 def corpus() -> list[tuple[Document, CheckContext]]:
     coffee = load_facts(EXAMPLES / "coffee.yaml")
     defects = from_markdown(DEFECTS, "zh")
-    out = [(defects, context(defects, coffee))]
+    injected = from_markdown(DEFECTS.replace("共同复盘经营情况。\n", "共同复盘经营情况。<script>x</script>\n", 1), "zh")
+    out = [(defects, context(defects, coffee)), (injected, context(injected, coffee))]
     for folder in sorted(p for d in ("overviews", "overviews_holdout") for p in (DATA / d).iterdir()):
         facts = load_facts(folder / "facts.yaml")
         doc = from_markdown((folder / "overview.md").read_text(encoding="utf-8"), facts.language)
