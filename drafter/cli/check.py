@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, out, settings_from
+from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, err, out, settings_from
 
 if TYPE_CHECKING:
     from drafter.critic.checks import CheckReport
@@ -32,11 +32,30 @@ def check(
 
     settings = settings_from(model, base_url, api_key).model if model else None
     report = check_file(file, facts_file, lang, settings)
+    _warn_if_markdown_stale(file)
     if as_json:
         out.print_json(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         _print_report(report)
     raise typer.Exit(1 if report.errors else 0)
+
+
+def _warn_if_markdown_stale(file: Path) -> None:
+    """One line on stderr when a draft's overview.md is not the one its overview.json was rendered to."""
+    from drafter.draft import store
+
+    directory = file if file.is_dir() else file.parent
+    if not file.is_dir() and file.name not in (store.OVERVIEW_MD, store.OVERVIEW_JSON):
+        return
+    if not (directory / store.OVERVIEW_JSON).is_file():
+        return
+    why = store.markdown_mismatch(directory)
+    if why is not None:
+        md = directory / store.OVERVIEW_MD
+        err.print("[yellow]warning:[/yellow] " + escape(
+            f"{md} is not the overview.md rendered from {directory / store.OVERVIEW_JSON} ({why}); "
+            f"`drafter write FACTS -o {directory} --resume`, or the next revise, edit or undo that saves, "
+            "rewrites it from overview.json."))
 
 
 def _print_report(report: CheckReport) -> None:

@@ -325,6 +325,9 @@ class Overview(_Model):
     questions: list[Question] = Field(default_factory=list)
     rounds: int = 0
     usage: Usage = Field(default_factory=Usage)
+    markdown_sha256: str | None = Field(
+        None, description="sha256 of the overview.md rendered from this file when it was saved (absent in files "
+                          "written by older releases), so a hand-edited or half-written overview.md is noticed.")
 
     @model_validator(mode="before")
     @classmethod
