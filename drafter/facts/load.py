@@ -67,7 +67,7 @@ def load_facts(path: str | Path) -> Facts:
         )
     text = decode(raw, path)
     check_raw_text(text, path)
-    data, lines = _parse(text, path)
+    data, lines = parse_text(text, path)
     if not isinstance(data, dict):
         raise InputError(f"{path}:1: the top level must be a mapping with keys such as company, period, facts.")
     check_values(data, lines, path)
@@ -161,7 +161,8 @@ def lines_order(lines: dict[tuple[Any, ...], int]) -> list[str]:
     return [k for _, k in sorted(tops)]
 
 
-def _parse(text: str, path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+def parse_text(text: str, path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """Parse decoded facts text by its suffix (.json, .toml, else YAML): the data, and key path → line."""
     suffix = path.suffix.lower()
     if suffix == ".json":
         lines = scan_json(text, path)  # first: it stops nesting the recursive parser would choke on
@@ -177,7 +178,7 @@ def _parse(text: str, path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise InputError(_toml_message(exc, path)) from None
+            raise InputError(_toml_message(exc, text, path)) from None
         return data, lines
     return _parse_yaml(text, path)
 
@@ -186,12 +187,14 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number; write the figure as text in quotes")
 
 
-def _toml_message(exc: tomllib.TOMLDecodeError, path: Path) -> str:
+def _toml_message(exc: tomllib.TOMLDecodeError, text: str, path: Path) -> str:
     """tomllib's message with its "(at line N, column M)" moved to the front as file:line."""
     message = str(exc)
     match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
     if match is None:
-        return f"{path}: invalid TOML: {message}."
+        end = re.search(r"\s*\(at end of document\)$", message)
+        last = text.rstrip("\n").count("\n") + 1
+        return f"{path}:{last}: invalid TOML: {message[:end.start()] if end else message} (at the end of the file)."
     problem = message[:match.start()]
     if problem.startswith("Cannot overwrite a value") or problem.startswith("Cannot declare"):
         problem += " (a key or table is given twice; a key may appear once — merge the two into one)"
