@@ -85,7 +85,7 @@ def test_scalars_become_text(tmp_path: Path) -> None:
         ("syntax.yaml", "company: x\nperiod: [y\n", "syntax.yaml:"),
         ("list.yaml", "- a\n- b\n", "list.yaml:1: the top level must be a mapping"),
         ("bad.json", '{"company": "x",\n "period": }', "bad.json:2: invalid JSON"),
-        ("bad.toml", 'company = "x"\nperiod = \n', "bad.toml: invalid TOML"),
+        ("bad.toml", 'company = "x"\nperiod = \n', "bad.toml:2: invalid TOML"),
         ("nested.yaml", "company: x\nperiod: y\nfacts:\n  - {a: 1}\n", "nested.yaml:4: 'facts.0' must be text"),
     ],
 )

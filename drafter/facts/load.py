@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,20 @@ from pydantic import ValidationError
 
 from drafter.errors import InputError
 from drafter.facts.catalog import OPENING, SECTION_KEYS, route_fact
+from drafter.facts.guard import (
+    BAD_CHAR,
+    MAX_DEPTH,
+    MAX_NUMBER_CHARS,
+    check_raw_text,
+    check_values,
+    describe_char,
+    duplicate_error,
+    line_of,
+    number_error,
+    where,
+)
 from drafter.facts.model import SECTION_LIST_KEYS, Fact, Facts, FactsFile, GoalSpec, goal_text
+from drafter.facts.positions import scan_json, scan_toml
 from drafter.text.fact_kinds import is_control, is_goal_like, is_headline, is_plan, is_profile, is_stated_result
 from drafter.text.goal_fields import metric_value, read_goal, split_goals
 
@@ -23,13 +37,21 @@ MAX_FACTS_BYTES = 512 * 1024
 
 
 def decode(raw: bytes, path: Path) -> str:
-    """Decode UTF-8 (with or without BOM), then GB18030 (a superset of GBK)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{path}: cannot decode the file; save it as UTF-8 (or GB18030/GBK).")
+    """Decode UTF-8 (with or without BOM), then GB18030 (a superset of GBK); say where UTF-8 failed."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8 = exc
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    line = raw.count(b"\n", 0, utf8.start) + 1
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(f"{path}:1: cannot decode the file: it starts with a UTF-16 byte-order mark; save it as "
+                         "UTF-8 (or GB18030/GBK).")
+    raise InputError(f"{path}:{line}: cannot decode the file (byte 0x{raw[utf8.start]:02X} is neither UTF-8 nor "
+                     "GB18030/GBK); save it as UTF-8 (or GB18030/GBK).")
 
 
 def load_facts(path: str | Path) -> Facts:
@@ -44,9 +66,11 @@ def load_facts(path: str | Path) -> Facts:
             "(keep facts short: one line each)."
         )
     text = decode(raw, path)
-    data, lines = _parse(text, path)
+    check_raw_text(text, path)
+    data, lines = parse_text(text, path)
     if not isinstance(data, dict):
         raise InputError(f"{path}:1: the top level must be a mapping with keys such as company, period, facts.")
+    check_values(data, lines, path)
     _check_unknown_keys(data, lines, path)
     try:
         file = FactsFile.model_validate(data)
@@ -137,25 +161,53 @@ def lines_order(lines: dict[tuple[Any, ...], int]) -> list[str]:
     return [k for _, k in sorted(tops)]
 
 
-def _parse(text: str, path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+def parse_text(text: str, path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """Parse decoded facts text by its suffix (.json, .toml, else YAML): the data, and key path → line."""
     suffix = path.suffix.lower()
     if suffix == ".json":
+        lines = scan_json(text, path)  # first: it stops nesting the recursive parser would choke on
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}.") from None
-        return data, _text_lines(text, data, json_style=True)
+        except ValueError as exc:  # NaN/Infinity, refused by _no_constant
+            raise InputError(f"{path}: invalid JSON: {exc}.") from None
+        return data, lines
     if suffix == ".toml":
+        lines = scan_toml(text, path)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"{path}: invalid TOML: {exc}.") from None
-        return data, _text_lines(text, data, json_style=False)
+            raise InputError(_toml_message(exc, text, path)) from None
+        return data, lines
     return _parse_yaml(text, path)
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number; write the figure as text in quotes")
+
+
+def _toml_message(exc: tomllib.TOMLDecodeError, text: str, path: Path) -> str:
+    """tomllib's message with its "(at line N, column M)" moved to the front as file:line."""
+    message = str(exc)
+    match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if match is None:
+        end = re.search(r"\s*\(at end of document\)$", message)
+        last = text.rstrip("\n").count("\n") + 1
+        return f"{path}:{last}: invalid TOML: {message[:end.start()] if end else message} (at the end of the file)."
+    problem = message[:match.start()]
+    if problem.startswith("Cannot overwrite a value") or problem.startswith("Cannot declare"):
+        problem += " (a key or table is given twice; a key may appear once — merge the two into one)"
+    return f"{path}:{match.group(1)}: invalid TOML: {problem} (column {match.group(2)})."
+
+
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
+
+
 class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (no billion-laughs) and object-constructing tags."""
+    """SafeLoader that refuses aliases (no billion-laughs), object-constructing tags and deep nesting."""
+
+    depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -163,14 +215,29 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None, None, "aliases (*name) are not allowed in a facts file; write the value out", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:  # the composer recurses once per level
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.MarkedYAMLError(
+                None, None, f"lists or mappings are nested more than {MAX_DEPTH} levels deep here; a facts file "
+                "needs at most a mapping inside a list (a goal in goals)", event.start_mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _parse_yaml(text: str, path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    lines: dict[tuple[Any, ...], int] = {}
     try:
         loader = _NoAliasLoader(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _walk(node, (), lines, path)  # before construction: it checks what construction would crash on
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -183,44 +250,43 @@ def _parse_yaml(text: str, path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]
         raise InputError(f"{path}:{line}: {problem}.") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: invalid YAML: {exc}.") from None
-    lines: dict[tuple[Any, ...], int] = {}
-    if node is not None:
-        _walk(node, (), lines)
     return data, lines
 
 
-def _walk(node: yaml.Node, loc: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
-    out[loc] = node.start_mark.line + 1
+def _walk(node: yaml.Node, loc: tuple[Any, ...], out: dict[tuple[Any, ...], int], path: Path) -> None:
+    """Record the line of every key and item; refuse duplicate keys, long numbers, bad characters, odd tags."""
+    line = node.start_mark.line + 1
+    out[loc] = line
+    if isinstance(node, yaml.ScalarNode):
+        value = str(node.value)
+        if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and len(value) > MAX_NUMBER_CHARS:
+            raise number_error(path, line, value)
+        bad = BAD_CHAR.search(value)
+        if bad:
+            raise InputError(f"{path}:{line}: '{where(loc)}' holds {describe_char(bad.group())} at character "
+                             f"{bad.start() + 1}; remove it or write the character itself (tab and line breaks are "
+                             "the only control characters allowed).")
+    if node.tag not in _PLAIN_TAGS:
+        if not node.tag.startswith("tag:yaml.org,2002:") or "python/" in node.tag:
+            raise InputError(f"{path}:{line}: YAML tags that build objects (!!python/…, custom !tags) are not allowed.")
+        raise InputError(f"{path}:{line}: the YAML tag !!{node.tag.rsplit(':', 1)[1]} is not allowed in a facts "
+                         "file; write plain text, lists and mappings.")
     if isinstance(node, yaml.MappingNode):
+        seen: dict[tuple[str, str], int] = {}
         for key_node, value_node in node.value:
-            sub = (*loc, key_node.value)
-            out[sub] = key_node.start_mark.line + 1
-            _walk(value_node, sub, out)
-            out[sub] = key_node.start_mark.line + 1
+            sub = (*loc, key_node.value) if isinstance(key_node, yaml.ScalarNode) else (*loc, "?")
+            key_line = key_node.start_mark.line + 1
+            if isinstance(key_node, yaml.ScalarNode):
+                ident = (key_node.tag, str(key_node.value))
+                if ident in seen:
+                    raise duplicate_error(path, sub, seen[ident], key_line)
+                seen[ident] = key_line
+            _walk(key_node, sub, {}, path)
+            _walk(value_node, sub, out, path)
+            out[sub] = key_line
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*loc, i), out)
-
-
-def _text_lines(text: str, data: Any, json_style: bool) -> dict[tuple[Any, ...], int]:
-    """Best-effort key → line map for JSON/TOML (top-level keys and list items on their own lines)."""
-    out: dict[tuple[Any, ...], int] = {}
-    if not isinstance(data, dict):
-        return out
-    src = text.splitlines()
-    for key, value in data.items():
-        pattern = re.compile(rf'^\s*"{re.escape(key)}"\s*:' if json_style else rf"^\s*{re.escape(key)}\s*=")
-        line = next((n for n, s in enumerate(src, 1) if pattern.search(s)), None)
-        if line is None:
-            continue
-        out[(key,)] = line
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                needle = json.dumps(item, ensure_ascii=False) if isinstance(item, str) else None
-                hit = next((n for n, s in enumerate(src, 1) if n >= line and needle and needle in s), None)
-                if hit:
-                    out[(key, i)] = hit
-    return out
+            _walk(item, (*loc, i), out, path)
 
 
 def _check_unknown_keys(data: dict[str, Any], lines: dict[tuple[Any, ...], int], path: Path) -> None:
@@ -231,7 +297,8 @@ def _check_unknown_keys(data: dict[str, Any], lines: dict[tuple[Any, ...], int],
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
             hint = f" — did you mean '{close[0]}'?" if close else f". Known keys: {', '.join(known)}."
             raise InputError(f"{path}:{line}: unknown key '{key}'{hint}")
-    for i, goal in enumerate(data.get("goals") or []):
+    goals = data.get("goals")
+    for i, goal in enumerate(goals if isinstance(goals, list) else []):
         if isinstance(goal, dict):
             gknown = list(GoalSpec.model_fields)
             for key in goal:
@@ -243,20 +310,55 @@ def _check_unknown_keys(data: dict[str, Any], lines: dict[tuple[Any, ...], int],
 
 
 def _format_validation(exc: ValidationError, lines: dict[tuple[Any, ...], int], path: Path) -> str:
-    err = exc.errors()[0]
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("str", "GoalSpec")))
-    line = None
-    for n in range(len(loc), 0, -1):
-        line = lines.get(loc[:n])
-        if line:
-            break
-    where = ".".join(str(p) for p in loc) or "file"
+    errors = exc.errors()
+    err = errors[0]
+    if "str" in err["loc"] and isinstance(err["input"], dict):
+        # a goal given as a mapping: its own field's error says more than "must be text"
+        branch = (*err["loc"][:err["loc"].index("str")], "GoalSpec")
+        err = next((e for e in errors if e["loc"][:len(branch)] == branch), err)
+    loc = _plain_loc(err["loc"])
+    line = line_of(lines, loc)
+    key = next((p for p in loc if isinstance(p, str)), "")
+    kind = _kind(err["input"])
     msg = err["msg"]
     if err["type"] == "missing":
-        msg = "is required"
+        msg = "is required" + ("; a goal mapping needs at least its metric" if loc[-1:] == ("metric",) else "")
     elif err["type"] == "literal_error":
-        msg = f"must be one of {err.get('ctx', {}).get('expected', '')}"
-    elif err["type"] in ("list_type", "string_type"):
-        msg = "must be a list of short strings" if err["type"] == "list_type" else "must be text"
-    extra = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
-    return f"{path}:{line or 1}: '{where}' {msg}{extra}."
+        msg = f"must be one of {err.get('ctx', {}).get('expected', '')}, not {kind}"
+    elif err["type"] == "list_type":
+        if key == "goals":
+            msg = f"must be a list of goals (sentences, or mappings of {', '.join(GoalSpec.model_fields)}), not {kind}"
+        elif key == "sections":
+            msg = f"must be a list of section keys such as [goals, data, summary], not {kind}"
+        else:
+            msg = f"must be a list of short strings, not {kind}"
+    elif err["type"] == "string_type":
+        msg = f"must be text, not {kind}; write it as one line" + (
+            " in quotes" if isinstance(err["input"], bool | date) else "")
+    elif err["type"] == "string_too_short":
+        msg = "must not be empty"
+    problems = len({_plain_loc(e["loc"])[:2] for e in errors})
+    extra = f" (and {problems - 1} more problem(s))" if problems > 1 else ""
+    return f"{path}:{line}: '{where(loc)}' {msg}{extra}."
+
+
+def _plain_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The key path without pydantic's union branch names."""
+    return tuple(p for p in loc if not (isinstance(p, str) and p in ("str", "GoalSpec")))
+
+
+def _kind(value: Any) -> str:
+    """What the user wrote, in words."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, str):
+        return f"'{value[:20]}'" if value else "empty text"
+    return "a number" if isinstance(value, int | float) else type(value).__name__
