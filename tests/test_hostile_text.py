@@ -149,12 +149,24 @@ def test_a_model_following_an_injection_adds_no_section(tmp_path: Path) -> None:
     assert all(f["severity"] == "warning" for f in findings if f["check"] == "content")
 
 
+class ControlWriter(Injector):
+    """A model whose text carries control characters (the facts loader rejects them in facts; a model may not)."""
+
+    async def _answer(self, request: ModelRequest, info: CallInfo) -> dict[str, Any]:
+        args = dict((await self.offline.respond(request)).parsed or {})
+        for item in [*args.get("paragraphs", []), *args.get("bullets", [])]:
+            for statement in item.get("statements") or []:
+                statement["text"] = "\u0000" + statement["text"].replace("，", "，\u0007\u009f") + "\ufffe"
+        return args
+
+
 def test_word_file_drops_control_characters(tmp_path: Path) -> None:
-    facts = {"company": "B\u0001公司\u0085", "period": "2025年\u000bQ1",
-             "facts": ["营收\u0000 1000万元\u0007，毛利\u009f率30%\ufffe", "换行\r\n之后 ## 二、运营流程 \u2028继续"],
-             "goals": ["2025年12月31日前\u0008复购率从28%提升到35%"]}
-    out, result = write(tmp_path, json.dumps(facts, ensure_ascii=True), name="facts.json")
-    assert result.exit_code == 0, result.output
+    facts = {"company": "B公司", "period": "2025年Q1", "facts": ["营收1000万元，毛利率30%", "换行之后继续"],
+             "goals": ["2025年12月31日前复购率从28%提升到35%"]}
+    with override(ControlWriter()):
+        out, result = write(tmp_path, json.dumps(facts, ensure_ascii=True), "--max-rounds", "0", name="facts.json")
+    assert result.exit_code in (0, 1), result.output
+    assert "\\u0007" in (out / "overview.json").read_text(encoding="utf-8"), "the model's text carries them"
     target = tmp_path / "x.docx"
     exported = runner.invoke(app, ["export", str(out), "-o", str(target)])
     assert exported.exit_code == 0, exported.output
@@ -162,8 +174,8 @@ def test_word_file_drops_control_characters(tmp_path: Path) -> None:
     texts = [p.text for p in document.paragraphs]
     bad = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
     assert not [t for t in texts if bad.search(t)]
-    assert texts[0] == "B公司 2025年 Q1运营工作概述"
-    assert any("营收 1000万元，毛利率30%" in t for t in texts)
+    assert texts[0] == "B公司2025年Q1运营工作概述"
+    assert any("营收1000万元，毛利率30%" in t for t in texts)
     assert not bad.search(document.core_properties.title + document.core_properties.keywords)
     overview = store.load(out)
     headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
