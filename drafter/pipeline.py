@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +44,7 @@ from drafter.settings import DEFAULT_CONCURRENCY, DEFAULT_MAX_ROUNDS, ModelSetti
 
 if TYPE_CHECKING:
     from drafter.llm.prompts import ChatPrompt
+    from drafter.update import UpdatePlan
 
 
 class Progress(Protocol):
@@ -199,6 +202,14 @@ def section_digests(overview: Overview) -> list[dict[str, Any]]:
             for s in overview.sections if s.content is not None and s.key != "summary"]
 
 
+def closing_inputs(overview: Overview) -> str:
+    """A digest of what the opening and summary are drafted from; when it changes they are out of date."""
+    sections = [s for s in overview.sections if s.key != "summary"]
+    data = [goal_metrics(sections), [q.text for q in collect_questions(sections)],
+            [d["fact_ids"] for d in section_digests(overview)]]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
 def goal_metrics(sections: list[Section]) -> list[str]:
     """Metric names of the drafted goals, for the opening and summary."""
     for s in sections:
@@ -248,6 +259,7 @@ async def draft_closing(runner: Runner, facts: Facts, overview: Overview, known:
         tasks.append(runner.run(ProseSection, chains.summary_prompt(facts, digests, metrics, questions),
                                 "summary", "draft", check=_check(runner, bool(digests), lang),
                                 label=spec("summary").title(lang)))
+    inputs = closing_inputs(overview)
     results = await asyncio.gather(*tasks, return_exceptions=True)
     failed: dict[str, str] = {}
     if isinstance(results[0], BaseException):
@@ -263,6 +275,25 @@ async def draft_closing(runner: Runner, facts: Facts, overview: Overview, known:
             failed["summary"] = summary.error
         else:
             set_version(summary, clean_ids(results[1], known), runner.settings.name, "draft")
+    if not failed:
+        overview.closing_inputs = inputs
+    return failed
+
+
+async def _draft_closing_or_propose(runner: Runner, facts: Facts, overview: Overview, known: set[str],
+                                    propose_summary: bool) -> dict[str, str]:
+    """The opening and summary; a summary edited by hand keeps its version and gets the redraft as a proposal."""
+    if not propose_summary or not any(s.key == "summary" for s in overview.sections):
+        return await draft_closing(runner, facts, overview, known)
+    summary = overview.section("summary")
+    kept = summary.model_copy(deep=True)
+    failed = await draft_closing(runner, facts, overview, known)
+    drafted = summary.version if summary.current != kept.current else None
+    summary.history, summary.current, summary.state, summary.error = kept.history, kept.current, kept.state, \
+        kept.error
+    if drafted is not None:
+        summary.proposal = drafted.model_copy(update={"origin": "update", "n": len(kept.history) + 1,
+                                                      "parent": kept.current})
     return failed
 
 
@@ -306,8 +337,13 @@ def new_overview(facts: Facts, model_name: str) -> Overview:
 
 
 async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOptions,
-                         model: Model | None = None, resume: Overview | None = None) -> Overview:
-    """Draft every section, then the opening and summary, then critique and revise."""
+                         model: Model | None = None, resume: Overview | None = None,
+                         plan: UpdatePlan | None = None) -> Overview:
+    """Draft every section, then the opening and summary, then critique and revise.
+
+    With `plan` (an update to changed facts, see drafter/update.py) only the planned sections are drafted, a
+    section edited by hand gets its redraft as a proposal, the opening and summary are redrafted only when the plan
+    says so, and the critique loop touches only what was redrafted."""
     model = model or get_model(settings)
     runner = Runner(model, settings, facts.language, options.concurrency, call_context(settings, options),
                     options.progress)
@@ -315,7 +351,10 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
     options.partial = overview
     known = {f.id for f in facts.items}
     keys = [s.key for s in overview.sections]
-    todo = [s for s in overview.sections if s.key != "summary" and (s.content is None or s.state == "failed")]
+    planned = plan.redraft | plan.propose if plan is not None else set()
+    todo = [s for s in overview.sections if s.key != "summary" and (s.content is None or s.state == "failed"
+                                                                    or s.key in planned)]
+    proposals = plan.propose if plan is not None else set()
     options.progress.begin("draft", len(todo) + 2)
 
     async def one(section: Section) -> None:
@@ -326,13 +365,22 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
             section.state, section.error = "failed", error_text(exc)
             options.progress.step(section.title, ok=False)
             return
-        set_version(section, content, settings.name, "draft")
+        if section.key in proposals and section.content is not None:
+            section.proposal = SectionVersion(n=len(section.history) + 1, parent=section.current, created=now(),
+                                              model=settings.name, origin="update", content=content)
+        else:
+            set_version(section, content, settings.name, "update" if section.content is not None else "draft")
         options.progress.step(section.title)
 
     await asyncio.gather(*(one(s) for s in todo))
-    await draft_closing(runner, facts, overview, known)
+    if plan is None or plan.closing:
+        failed = await _draft_closing_or_propose(runner, facts, overview, known, "summary" in proposals)
+        if "opening" not in failed:
+            overview.opening_stale = False
     options.progress.step("opening / summary")
-    await _critique_loop(runner, facts, overview, options, known)
+    only = None if plan is None else {s.key for s in todo if s.key not in proposals} | (
+        {"summary"} if plan.closing and "summary" not in proposals else set())
+    await _critique_loop(runner, facts, overview, options, known, only)
     if not settings.is_fake and options.llm_critic:
         await _llm_critique(runner, facts, overview)
     overview.questions = collect_questions(overview.sections)
@@ -361,13 +409,15 @@ def _errors_by_section(findings: list[Finding]) -> dict[str, list[Finding]]:
 
 
 async def _critique_loop(runner: Runner, facts: Facts, overview: Overview, options: WriteOptions,
-                         known: set[str]) -> None:
-    """Redraft sections with error findings, at most max_rounds times; keep each section's best version."""
+                         known: set[str], only: set[str] | None = None) -> None:
+    """Redraft sections with error findings, at most max_rounds times; keep each section's best version
+    (`only`: the sections it may redraft; the others are kept as they are)."""
     findings = critic.review(overview, facts)
     keys = [s.key for s in overview.sections]
     for round_ in range(1, options.max_rounds + 1):
         errors = _errors_by_section(findings)
-        targets = [s for s in overview.sections if s.key in errors and s.content is not None]
+        targets = [s for s in overview.sections if s.key in errors and s.content is not None
+                   and (only is None or s.key in only)]
         if not targets:
             break
         options.progress.begin(f"revise round {round_}", len(targets))
@@ -415,7 +465,8 @@ def _mark_status(overview: Overview) -> None:
 
 
 def write_overview(facts: Facts, settings: ModelSettings, options: WriteOptions | None = None,
-                   model: Model | None = None, resume: Overview | None = None) -> Overview:
+                   model: Model | None = None, resume: Overview | None = None,
+                   plan: UpdatePlan | None = None) -> Overview:
     """Synchronous entry point used by the CLI, tests and evals."""
     if options is not None and options.max_rounds < 0:
         raise InputError("--max-rounds must be 0 or more.")
@@ -423,7 +474,7 @@ def write_overview(facts: Facts, settings: ModelSettings, options: WriteOptions 
 
     async def run(model: Model) -> Overview:
         try:
-            return await draft_overview(facts, settings, options or WriteOptions(), model, resume)
+            return await draft_overview(facts, settings, options or WriteOptions(), model, resume, plan)
         finally:
             if own:
                 await close_model(model)

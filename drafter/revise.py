@@ -138,10 +138,56 @@ def propose(overview: Overview, key: str, instruction: str | None, settings: Mod
                     sum(e.calls for e in runner.usage.entries), note)
 
 
+def pending_proposal(overview: Overview, key: str) -> Proposal | None:
+    """The redraft the facts update left beside a section edited by hand, as a proposal (no model call)."""
+    section = find_section(overview, key)
+    if section.proposal is None or section.content is None:
+        return None
+    lang = overview.language
+    content = section.proposal.content
+    trial = overview.model_copy(deep=True)
+    set_version(trial.section(key), content, section.proposal.model, "update")
+    note = ("这是事实变化后重新起草的版本；当前版本是手工修改的，接受后手工修改将被替换（历史中仍保留）。"
+            if lang == "zh" else "This redraft was made when the facts changed; the current version was edited by "
+                                 "hand and stays in the history if you accept.")
+    return Proposal(key, content, section_body(section.content, lang), section_body(content, lang),
+                    section_findings(trial, facts_for(overview), key), 0, note)
+
+
+def reject_proposal(overview: Overview, key: str) -> None:
+    """Drop the pending redraft of a section (its current version stays)."""
+    find_section(overview, key).proposal = None
+    overview.updated = now()
+
+
 def _dependents(overview: Overview) -> tuple[Any, ...]:
     """What the opening and summary are drafted from; when it changes they become stale."""
     return (tuple(goal_metrics(overview.sections)), tuple(q.text for q in collect_questions(overview.sections)),
             tuple(tuple(d["fact_ids"]) for d in section_digests(overview)))
+
+
+def mark_staleness(overview: Overview) -> bool:
+    """Mark the opening and summary out of date exactly when the sections no longer give what they were drafted
+    from (so an undo back to that state makes them current again); True when they are out of date."""
+    from drafter.pipeline import closing_inputs
+
+    if overview.closing_inputs is None:
+        return overview.opening_stale
+    stale = closing_inputs(overview) != overview.closing_inputs
+    overview.opening_stale = stale
+    for s in overview.sections:
+        if s.key == "summary" and s.state in ("ok", "stale") and s.content is not None:
+            s.state = "stale" if stale else "ok"
+    return stale
+
+
+def stale_note(overview: Overview, directory: Path | str) -> str | None:
+    """What to say when the opening or summary are out of date with the sections (None when they are not)."""
+    summary = next((s for s in overview.sections if s.key == "summary"), None)
+    if not overview.opening_stale and not (summary is not None and summary.state == "stale"):
+        return None
+    return (f"the opening and summary are out of date with the sections; refresh them with "
+            f"`drafter revise {directory} --refresh-summary`")
 
 
 def accept(overview: Overview, key: str, content: SectionContent, model: str, instruction: str | None,
@@ -150,8 +196,11 @@ def accept(overview: Overview, key: str, content: SectionContent, model: str, in
     facts = facts_for(overview)
     section = find_section(overview, key)
     before = _dependents(overview)
+    section.proposal = None  # a pending redraft is answered by whatever is accepted now
     version = set_version(section, content, model, origin, instruction)
-    if key != "summary" and _dependents(overview) != before:
+    if overview.closing_inputs is not None:
+        mark_staleness(overview)
+    elif key != "summary" and _dependents(overview) != before:  # a draft from before the digest was kept
         overview.opening_stale = True
         if any(s.key == "summary" for s in overview.sections):
             overview.section("summary").state = "stale"
@@ -210,6 +259,9 @@ def undo(overview: Overview, key: str) -> int:
     if current is None or current.parent is None:
         raise InputError(f"section '{key}' has no earlier version to restore.")
     make_current(section, section.history[current.parent - 1])
+    if key == "summary" and overview.closing_inputs is None:
+        section.state = "ok"
+    mark_staleness(overview)
     overview.findings = critic.review(overview, facts_for(overview))
     overview.questions = collect_questions(overview.sections)
     overview.updated = now()

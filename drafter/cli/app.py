@@ -12,7 +12,7 @@ from rich.markup import escape
 from typer.exceptions import TyperException
 
 from drafter import __version__
-from drafter.cli import check, eval, export, revise, write
+from drafter.cli import answer, check, eval, export, revise, write
 from drafter.cli.common import err, out
 from drafter.errors import DrafterError
 from drafter.secrets import error_text, redact
@@ -53,7 +53,7 @@ def _main(
     """drafter: grounded operations overviews, offline by default."""
 
 
-for _group in (write, check, eval, export, revise):
+for _group in (write, answer, check, eval, export, revise):
     _group.register(app)
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, err, out, settings_from
+from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, err, out, settings_from, warn_if_closing_stale
 
 if TYPE_CHECKING:
     from drafter.critic.checks import CheckReport
@@ -33,6 +33,8 @@ def check(
     settings = settings_from(model, base_url, api_key).model if model else None
     report = check_file(file, facts_file, lang, settings)
     _warn_if_markdown_stale(file)
+    if file.is_dir() or file.name in ("overview.md", "overview.json"):
+        warn_if_closing_stale(file if file.is_dir() else file.parent)
     if as_json:
         out.print_json(json.dumps(report.to_json(), ensure_ascii=False))
     else:

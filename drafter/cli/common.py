@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+
+from drafter.errors import DrafterError
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
@@ -24,3 +28,18 @@ def settings_from(model: str | None, base_url: str | None, api_key: str | None =
     from drafter.settings import resolve_settings
 
     return resolve_settings(model=model, base_url=base_url, api_key=api_key, **extra)
+
+
+def warn_if_closing_stale(directory: Path) -> None:
+    """One line on stderr when the draft's opening and summary are out of date with its sections."""
+    from drafter.draft import store
+    from drafter.revise import stale_note
+
+    if not (directory / store.OVERVIEW_JSON).is_file():
+        return
+    try:
+        note = stale_note(store.load(directory), directory)
+    except DrafterError:  # an unreadable draft is reported by the command itself
+        return
+    if note is not None:
+        err.print(f"[yellow]note:[/yellow] {escape(note)}")

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import typer
 from rich.markup import escape
 
-from drafter.cli.common import err, out
+from drafter.cli.common import err, out, warn_if_closing_stale
 from drafter.errors import InputError
 
 FORMATS = ("docx", "md", "json")
@@ -82,6 +82,7 @@ def export(
     """Export a draft as Word (.docx), Markdown or JSON."""
     path, fmt = export_draft(directory, fmt, output, force)
     err.print(f"[green]✓[/green] exported {escape(str(path))} ({fmt})")
+    warn_if_closing_stale(directory if directory.is_dir() else directory.parent)
 
 
 # --- init ---------------------------------------------------------------------------------------------------------

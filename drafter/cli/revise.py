@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, err, out, settings_from
+from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, err, out, settings_from, warn_if_closing_stale
 
 if TYPE_CHECKING:
     from drafter.draft.model import Overview
@@ -87,13 +87,14 @@ def _revise_one(directory: Path, overview: Overview, key: str, instruction: str 
     from drafter import revise
     from drafter.draft import store
 
-    proposal = revise.propose(overview, key, instruction, settings)
+    pending = revise.pending_proposal(overview, key) if instruction is None else None
+    proposal = pending or revise.propose(overview, key, instruction, settings)
     _show_proposal(proposal)
     if not proposal.changed:
         out.print("[dim]nothing to accept; the draft is unchanged[/dim]")
         return False
     decision = _decide(proposal, yes)
-    content, origin = proposal.content, "revise"
+    content, origin = proposal.content, "update" if pending is not None else "revise"
     if decision == "edit":
         edited = _edit_text(proposal.after)
         if edited is None:
@@ -102,6 +103,11 @@ def _revise_one(directory: Path, overview: Overview, key: str, instruction: str 
             content, origin = revise.parse_section_markdown(edited, key, revise.facts_for(overview)), "edit"
         decision = "accept"
     if decision != "accept":
+        if pending is not None:
+            revise.reject_proposal(overview, key)
+            store.save(directory, overview)
+            out.print("rejected; the redraft is dropped and the edited version stays")
+            return False
         out.print("rejected; the draft is unchanged")
         return False
     revise.accept(overview, key, content, settings.name, instruction, origin)
@@ -187,6 +193,7 @@ def history(directory: DirArg, section: KeyArg) -> None:
         table.add_row("→" if v.n == target.current else "", str(v.n), v.created, v.model, v.origin,
                       escape(v.instruction or ""), v.status)
     out.print(table)
+    warn_if_closing_stale(directory)
 
 
 def undo(directory: DirArg, section: KeyArg) -> None:
@@ -199,6 +206,7 @@ def undo(directory: DirArg, section: KeyArg) -> None:
         n = revise.undo(overview, section)
         store.save(directory, overview)
     out.print(f"[green]✓[/green] {section} is back at v{n}")
+    warn_if_closing_stale(directory)
 
 
 def edit(directory: DirArg, section: KeyArg) -> None:

@@ -15,6 +15,7 @@ from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, err, out, settin
 if TYPE_CHECKING:
     from drafter.draft.model import Overview
     from drafter.llm.transport import CallStats, Failure
+    from drafter.update import UpdatePlan
 
 def write(
     facts_file: Annotated[Path, typer.Argument(help="Facts file (YAML, JSON or TOML).", show_default=False)],
@@ -47,13 +48,22 @@ def write(
 ) -> None:
     """Draft an overview from FACTS_FILE into a draft directory (overview.md + overview.json)."""
     from drafter.draft import store
+    from drafter.errors import InputError
     from drafter.facts.load import load_facts
     from drafter.pipeline import WriteOptions, write_overview
+    from drafter.update import update_overview
 
     facts = load_facts(facts_file)
     settings = settings_from(model, base_url, api_key, concurrency=concurrency, max_rounds=max_rounds,
                              structured_output=structured_output, timeout=timeout, max_retries=max_retries)
-    previous = _resumable(output, facts.digest) if resume else None
+    previous = None if force else _existing(output)
+    if previous is not None and not _same_source(previous, facts_file, facts):
+        raise InputError(f"{output}: already holds a draft of other facts ({previous.company}, {previous.period}, "
+                         f"from {previous.facts_path}); pass --force to overwrite it, or choose another -o.")
+    updating = previous is not None and previous.facts_digest != facts.digest
+    if previous is not None and not updating and not resume:
+        raise InputError(f"{output}: already holds a draft of these facts (unchanged, nothing to update); pass "
+                         "--force to start over, --resume to finish failed sections, or use `drafter revise`.")
     if previous is None:
         store.check_writable(output, force)
     if settings.model.name == "offline" and not as_json:
@@ -65,7 +75,11 @@ def write(
                                budget_tokens=budget_tokens, log=log,
                                on_first_failure=lambda failure: _first_failure(failure, base))
         try:
-            overview = write_overview(facts, settings.model, options, resume=previous)
+            if updating:
+                assert previous is not None
+                overview, plan = update_overview(previous, facts, settings.model, options)
+            else:
+                overview = write_overview(facts, settings.model, options, resume=previous)
         except KeyboardInterrupt:
             if _save_partial(output, options):
                 raise typer.Exit(130) from None  # said what was kept; the generic "interrupted" line would not fit
@@ -76,6 +90,8 @@ def write(
 
             write_docx(overview, output / "overview.docx")
     failed = [s.key for s in overview.sections if s.state == "failed"]
+    if updating and not as_json:
+        _print_update(plan, facts.language, output)
     if as_json:
         out.print_json(json.dumps(_result_json(overview, output, markdown, options.stats), ensure_ascii=False))
     else:
@@ -85,17 +101,42 @@ def write(
         raise typer.Exit(1)
 
 
-def _resumable(output: Path, digest: str) -> Overview | None:
-    """The draft to resume, checked against the facts (a draft of other facts is not resumed)."""
+def _same_source(previous: Overview, facts_file: Path, facts: Any) -> bool:
+    """Whether a draft was written from this facts file (or from facts of the same company and period)."""
+    if previous.facts_path and Path(previous.facts_path).resolve() == facts_file.resolve():
+        return True
+    return (previous.company, previous.period) == (facts.file.company, facts.file.period)
+
+
+def _existing(output: Path) -> Overview | None:
+    """The draft already in `output` (None when there is none)."""
     from drafter.draft import store
-    from drafter.errors import InputError
 
     if not (output / store.OVERVIEW_JSON).is_file():
         return None
-    previous = store.load(output)
-    if previous.facts_digest != digest:
-        raise InputError(f"{output}: the draft was written from different facts; use --force to start over.")
-    return previous
+    return store.load(output)
+
+
+def _print_update(plan: UpdatePlan, lang: str, output: Path) -> None:
+    """Which sections the update redrafted, proposed, kept or dropped, and why."""
+    from drafter.facts.catalog import spec
+    from drafter.update import REASONS
+
+    words = {"redraft": "[green]redrafted[/green]", "add": "[green]drafted[/green]",
+             "propose": "[yellow]proposal[/yellow]", "drop": "[dim]dropped[/dim]",
+             "keep-orphan": "[yellow]kept[/yellow]"}
+    err.print(f"updated {escape(str(output))} to the changed facts:")
+    for p in plan.sections:
+        title = escape(spec(p.key).title(lang))
+        if p.action == "keep":
+            err.print(f"  [dim]kept as it was:[/dim] {title}")
+            continue
+        why = escape(REASONS.get(p.reason, p.reason))
+        extra = (f" — edited by hand, so the edit stays; see the redraft with `drafter revise {escape(str(output))} "
+                 f"{p.key}`" if p.action == "propose" else "")
+        err.print(f"  {words[p.action]}: {title} ({why}){extra}")
+    if plan.closing:
+        err.print("  [green]redrafted[/green]: the opening")
 
 
 def _first_failure(failure: Failure, base_url: str | None) -> None:

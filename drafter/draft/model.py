@@ -185,9 +185,9 @@ class SectionVersion(_Model):
     created: str
     model: str
     instruction: str | None = None
-    origin: Literal["draft", "critique", "revise", "edit", "undo", "migrate"] = Field(
+    origin: Literal["draft", "critique", "revise", "edit", "undo", "migrate", "update"] = Field(
         "draft", description="What made this version; migrate: kept from a section's content when an older "
-                             "overview.json was read.")
+                             "overview.json was read; update: redrafted because the facts it uses changed.")
     content: SectionContent
     status: Literal["clean", "warnings", "errors", "unchecked"] = "unchecked"
 
@@ -202,6 +202,9 @@ class Section(_Model):
                                                    "section's content.")
     error: str | None = None
     history: list[SectionVersion] = Field(default_factory=list)
+    proposal: SectionVersion | None = Field(
+        None, description="A redraft made when the facts changed under a version edited by hand; `drafter revise "
+                          "DIR SECTION` shows it as a diff to accept or reject.")
 
     @property
     def version(self) -> SectionVersion | None:
@@ -320,6 +323,10 @@ class Overview(_Model):
     sections_override: list[str] | None = None
     opening: Opening | None = None
     opening_stale: bool = False
+    closing_inputs: str | None = Field(
+        None, description="Digest of what the opening and summary were drafted from (the goals' metrics, the open "
+                          "questions, each section's cited facts); when the sections no longer give it, they are "
+                          "out of date.")
     sections: list[Section]
     findings: list[Finding] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)

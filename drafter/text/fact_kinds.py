@@ -58,7 +58,8 @@ _CONTROL_FAIL = re.compile(r"不合格|未通过|未达标|" + _en(r"failed|fail
 _RESPONSE = re.compile(
     r"[，,；;]\s*(?P<response>(?:均|全部|已|并|随即|当即|目前)?(?:已经?|在[^，。；]{1,10}内)?(?:完成整改|整改完毕|整改|调解结案|结案|办结|处理完毕"
     r"|修复|追回|赔付|关闭|解决)[^。；;]*)$"
-    r"|\s+(?:and|;)\s+(?P<en>(?:has\s+|have\s+)?(?:fixed|resolved|closed|remediated|addressed|repaired|recovered)\b.*)$",
+    r"|\s+(?:and|;)\s+(?P<en>(?:has\s+|have\s+)?(?:fixed|resolved|closed|remediated|addressed|repaired|recovered)\b.*)$"
+    r"|[；;]\s*(?:应对措施|应对|response)\s*[:：]\s*(?P<labelled>[^；;]+)$",
     re.I,
 )
 
@@ -209,7 +210,7 @@ def split_response(text: str) -> tuple[str, str | None]:
     m = _RESPONSE.search(text)
     if not m:
         return text, None
-    response = (m.group("response") or m.group("en") or "").strip()
+    response = (m.group("response") or m.group("en") or m.group("labelled") or "").strip()
     return text[:m.start()].strip(), response or None
 
 

@@ -1,0 +1,83 @@
+"""`answer`: walk the draft's open questions, write the answers into the facts file, update the draft."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, out, settings_from
+
+
+def answer(
+    directory: Annotated[Path, typer.Argument(help="Draft directory (made by `drafter write`).", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="List the open questions as JSON and exit (for "
+                                          "scripts); nothing is asked or changed.")] = False,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+) -> None:
+    """Answer the draft's questions one by one; the answers go into the facts file (comments and layout kept)
+    and the sections they touch are redrafted."""
+    from drafter import answer as lib
+    from drafter.cli.write import _closing_summary, _print_update, _RichProgress
+    from drafter.draft import store
+    from drafter.facts.catalog import spec
+    from drafter.facts.edit import apply_edits
+    from drafter.facts.load import load_facts
+    from drafter.pipeline import WriteOptions
+    from drafter.update import update_overview
+
+    overview = store.load(directory)
+    questions = lib.open_questions(overview)
+    if as_json:
+        out.print_json(json.dumps({"facts_file": overview.facts_path, "questions": [q.to_json() for q in questions]},
+                                  ensure_ascii=False))
+        return
+    if not questions:
+        out.print("no open questions: the draft asks nothing")
+        return
+    path = lib.facts_file_of(overview, directory)
+    lang = overview.language
+    out.print(f"{len(questions)} open question(s); answers go into {escape(str(path))}. "
+              "Enter skips a question, q stops asking.")
+    answers = []
+    for q in questions:
+        out.print(f"\n[bold][{q.n}/{len(questions)}] {escape(spec(q.section).title(lang))}[/bold]")
+        if q.sentence:
+            out.print(f"  [dim]{escape(q.sentence)}[/dim]")
+        reply = typer.prompt(f"  {q.text}", default="", show_default=False).strip()
+        if reply.lower() in ("q", "quit"):
+            break
+        if reply:
+            answers.append((q, reply))
+    edits = lib.edits_for(overview, answers)
+    if not edits:
+        out.print("no answers given; nothing changed")
+        return
+    settings = settings_from(model, base_url, api_key)
+    if settings.sources.get("model") == "default" and overview.model != "offline":  # the draft's own model
+        from drafter.settings import parse_model_name, with_model
+
+        settings = with_model(settings, name=parse_model_name(overview.model))
+    with store.locked(directory):
+        apply_edits(path, edits, lang)
+        out.print(f"[green]✓[/green] wrote {len(edits)} answer(s) into {escape(str(path))}")
+        facts = load_facts(path)
+        with _RichProgress() as progress:
+            options = WriteOptions(settings.concurrency, settings.max_rounds, progress)
+            updated, plan = update_overview(overview, facts, settings.model, options)
+            markdown = store.save(directory, updated)
+    _print_update(plan, lang, directory)
+    _closing_summary(updated, directory, markdown, settings.prices,
+                     None if settings.model.is_fake else options.stats)
+    if any(s.state == "failed" for s in updated.sections):
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this group's commands to the app."""
+    app.command()(answer)
