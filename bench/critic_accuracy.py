@@ -24,6 +24,7 @@ GOAL_SETS = [
     ("dev", DATA / "goals" / "holdout2.yaml"),  # likewise
     ("dev", ROOT / "evals" / "dev" / "smart_goals_dev3.yaml"),
     ("frozen", ROOT / "evals" / "frozen" / "smart_goals.yaml"),
+    ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v2.yaml"),
 ]
 DIMENSIONS = ("specific", "measurable", "time_bound")
 
