@@ -78,7 +78,7 @@ def test_scalars_become_text(tmp_path: Path) -> None:
          "goalkey.yaml:4: unknown goal field 'tagret' — did you mean 'target'?"),
         ("missing.yaml", "company: x\nfacts: [a]\n", "'period' is required"),
         ("lang.yaml", "company: x\nperiod: y\nlanguage: fr\n", "lang.yaml:3: 'language' must be one of"),
-        ("section.yaml", "company: x\nperiod: y\nsections: [goals, budget]\n", "section.yaml:3: 'sections.1'"),
+        ("section.yaml", "company: x\nperiod: y\nsections: [goals, budget]\n", "section.yaml:3: 'sections #2'"),
         ("tag.yaml", "company: x\nperiod: y\nfacts:\n  - !!python/object/apply:os.system [ls]\n",
          "tag.yaml:4: YAML tags that build objects"),
         ("alias.yaml", "company: &c x\nperiod: *c\n", "alias.yaml:2: aliases"),
@@ -86,7 +86,7 @@ def test_scalars_become_text(tmp_path: Path) -> None:
         ("list.yaml", "- a\n- b\n", "list.yaml:1: the top level must be a mapping"),
         ("bad.json", '{"company": "x",\n "period": }', "bad.json:2: invalid JSON"),
         ("bad.toml", 'company = "x"\nperiod = \n', "bad.toml:2: invalid TOML"),
-        ("nested.yaml", "company: x\nperiod: y\nfacts:\n  - {a: 1}\n", "nested.yaml:4: 'facts.0' must be text"),
+        ("nested.yaml", "company: x\nperiod: y\nfacts:\n  - {a: 1}\n", "nested.yaml:4: 'facts #1' must be text"),
     ],
 )
 def test_bad_input_is_located(tmp_path: Path, name: str, text: str, expected: str) -> None:
@@ -123,3 +123,35 @@ def test_sections_override_routes_into_selected(tmp_path: Path) -> None:
     facts = load_facts(write(tmp_path, "f.yaml", "company: x\nperiod: y\nsections: [goals, data, summary]\n"
                                                   "facts: [员工380人, 咖啡豆价格波动]\nrisks: [断供]\n"))
     assert {f.section for f in facts.items} <= {"goals", "data"}
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("tab.yaml", "company: x\nperiod: y\nfacts:\n\t- a\n", "tab.yaml:4: this line is indented with a tab; YAML needs "
+                                                           "spaces (请用空格缩进"),
+    ("colon.yaml", "company: x\nperiod: y\nfacts:\n  - 门店数量\n  - 营收: 1000万元\n",
+     "colon.yaml:5: 'facts #2' must be text, not a mapping (YAML reads the ': ' in “营收: 1000万元” as a key); if "
+     "you meant that text, put the item in quotes"),
+    ("keys.yaml", "company: x\nperiod: y\nfoo: 1\nfacts: [a]\nbar: 2\n",
+     "keys.yaml:3: unknown keys: line 3: 'foo'; line 5: 'bar'."),
+    ("position.yaml", "company: x\nperiod: y\ngoals:\n  - a\n  - {metric: [x]}\n",
+     "position.yaml:5: 'goals #2.metric' must be text"),
+])
+def test_plain_hints_for_yaml_mistakes(tmp_path: Path, name: str, text: str, expected: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_facts(path)
+    assert expected in str(caught.value)
+
+
+def test_a_list_item_that_swallows_the_line_below_is_warned_about(tmp_path: Path) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_text("company: x\nperiod: y\nfacts:\n  - 营收1000万元，\n    - 毛利率30%\n  - 门店42家\n",
+                    encoding="utf-8")
+    facts = load_facts(path)
+    assert [f.text for f in facts.items if f.source == "facts"] == ["营收1000万元， - 毛利率30%", "门店42家"]
+    assert len(facts.warnings) == 1 and facts.warnings[0].startswith(f"{path}:5: this '- …' line")
+    assert "continues 'facts #1' (line 4)" in facts.warnings[0]
+    clean = tmp_path / "g.yaml"
+    clean.write_text("company: x\nperiod: y\nfacts:\n  - 营收1000万元，\n    毛利率30%\n", encoding="utf-8")
+    assert load_facts(clean).warnings == [], "a plain line that continues an item is not a list item"

@@ -193,16 +193,16 @@ def _file(fmt: str, key: str, value: str) -> str:
     [
         ("facts", "[" * 1200 + "]" * 1200, ":3: lists or mappings are nested more than 16 levels deep"),
         ("facts", "[" + "9" * 4400 + "]", ":3: the unquoted number 999999999999… has 4400 characters"),
-        ("facts", '["a\\ud800b"]', ":3: 'facts.0' holds U+D800 (a lone surrogate"),
-        ("facts", '["营收\\u0007增长"]', ":3: 'facts.0' holds U+0007 (a control character) at character 3"),
+        ("facts", '["a\\ud800b"]', ":3: 'facts #1' holds U+D800 (a lone surrogate"),
+        ("facts", '["营收\\u0007增长"]', ":3: 'facts #1' holds U+0007 (a control character) at character 3"),
         ("industry", "[1, 2]", ":3: 'industry' must be text, not a list"),
         ("audience", '{"a": "b"}', ":3: 'audience' must be text, not a mapping"),
         ("goals", '{"metric": "a"}', ":3: 'goals' must be a list of goals"),
         ("sections", '"goals"', ":3: 'sections' must be a list of section keys"),
         ("language", '["zh"]', ":3: 'language' must be one of 'zh' or 'en', not a list"),
-        ("facts", '[["a"]]', ":3: 'facts.0' must be text, not a list"),
-        ("goals", '[{"metric": ["a"]}]', ":3: 'goals.0.metric' must be text, not a list"),
-        ("goals", '[{"baseline": "a"}]', ":3: 'goals.0.metric' is required"),
+        ("facts", '[["a"]]', ":3: 'facts #1' must be text, not a list"),
+        ("goals", '[{"metric": ["a"]}]', ":3: 'goals #1.metric' must be text, not a list"),
+        ("goals", '[{"baseline": "a"}]', ":3: 'goals #1.metric' is required"),
     ],
 )
 def test_hostile_value_is_located(tmp_path: Path, fmt: str, key: str, value: str, expected: str) -> None:
@@ -225,7 +225,7 @@ def test_hostile_value_is_located(tmp_path: Path, fmt: str, key: str, value: str
     ("dup.json", '{"company": "x",\n "period": "y",\n "facts": ["a"],\n "facts": ["b"]}',
      "dup.json:4: key 'facts' is given twice (lines 3 and 4)"),
     ("dupgoal.json", '{"company": "x", "period": "y",\n "goals": [{"metric": "a",\n "metric": "b"}]}',
-     "dupgoal.json:3: key 'goals.0.metric' is given twice (lines 2 and 3)"),
+     "dupgoal.json:3: key 'goals #1.metric' is given twice (lines 2 and 3)"),
     ("dup.toml", 'company = "x"\nperiod = "y"\nfacts = ["a"]\nfacts = ["b"]\n',
      "dup.toml:4: key 'facts' is given twice (lines 3 and 4)"),
     ("duptable.toml", 'company = "x"\nperiod = "y"\n[x]\na = 1\n[x]\nb = 2\n',
@@ -237,8 +237,8 @@ def test_hostile_value_is_located(tmp_path: Path, fmt: str, key: str, value: str
      "raw_sep.json:2: column 13 holds U+2028"),
     ("comment.yaml", "company: x  # \x1b[31m\nperiod: y\n", "comment.yaml:1: column 15 holds U+001B"),
     ("nan.json", '{"company": "x", "period": "y",\n "facts": [NaN]}', "nan.json:2: NaN is not a JSON number"),
-    ("inf.json", '{"company": "x", "period": "y",\n "facts": [1e999]}', "inf.json:2: 'facts.0' is inf"),
-    ("inf.yaml", "company: x\nperiod: y\nfacts: [.nan]\n", "inf.yaml:3: 'facts.0' is nan"),
+    ("inf.json", '{"company": "x", "period": "y",\n "facts": [1e999]}', "inf.json:2: 'facts #1' is inf"),
+    ("inf.yaml", "company: x\nperiod: y\nfacts: [.nan]\n", "inf.yaml:3: 'facts #1' is nan"),
     ("binary.yaml", "company: x\nperiod: y\nfacts: [!!binary aGVsbG8=]\n", "binary.yaml:3: the YAML tag !!binary"),
     ("set.yaml", "company: x\nperiod: y\nfacts: !!set {a, b}\n", "set.yaml:3: the YAML tag !!set"),
     ("date.yaml", "company: x\nperiod: 2025-10-01\n", "date.yaml:2: 'period' must be text, not a date"),
@@ -275,7 +275,7 @@ def test_write_rejects_before_creating_the_output(tmp_path: Path, fmt: str) -> N
     out = tmp_path / "out"
     result = runner.invoke(app, ["write", str(path), "-o", str(out)])
     assert result.exit_code == 2
-    assert f"f.{fmt}:3: 'facts.0' holds U+0007" in result.output
+    assert f"f.{fmt}:3: 'facts #1' holds U+0007" in result.output
     assert not out.exists()
 
 

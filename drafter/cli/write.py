@@ -54,6 +54,8 @@ def write(
     from drafter.update import update_overview
 
     facts = load_facts(facts_file)
+    for warning in facts.warnings:
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     settings = settings_from(model, base_url, api_key, concurrency=concurrency, max_rounds=max_rounds,
                              structured_output=structured_output, timeout=timeout, max_retries=max_retries)
     previous = None if force else _existing(output)

@@ -56,8 +56,11 @@ def check_raw_text(text: str, path: Path) -> None:
 
 
 def where(loc: Loc) -> str:
-    """The key path as the messages show it: facts.3, goals.0.metric."""
-    text = ".".join(str(p) for p in loc) or "file"
+    """The key path as the messages show it, list positions counted from 1: facts #4, goals #1.metric."""
+    text = ""
+    for part in loc:
+        text += f" #{part + 1}" if isinstance(part, int) else (f".{part}" if text else str(part))
+    text = text.strip() or "file"
     return BAD_CHAR.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 

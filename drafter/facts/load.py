@@ -67,7 +67,8 @@ def load_facts(path: str | Path) -> Facts:
         )
     text = decode(raw, path)
     check_raw_text(text, path)
-    data, lines = parse_text(text, path)
+    warnings: list[str] = []
+    data, lines = parse_text(text, path, warnings)
     if not isinstance(data, dict):
         raise InputError(f"{path}:1: the top level must be a mapping with keys such as company, period, facts.")
     check_values(data, lines, path)
@@ -79,7 +80,7 @@ def load_facts(path: str | Path) -> Facts:
     items = _number(file, lines)
     digest = hashlib.sha256(json.dumps(file.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
                             .encode()).hexdigest()[:16]
-    return Facts(path=str(path), file=file, items=items, digest=digest)
+    return Facts(path=str(path), file=file, items=items, digest=digest, warnings=warnings)
 
 
 def _number(file: FactsFile, lines: dict[tuple[Any, ...], int]) -> list[Fact]:
@@ -161,8 +162,9 @@ def lines_order(lines: dict[tuple[Any, ...], int]) -> list[str]:
     return [k for _, k in sorted(tops)]
 
 
-def parse_text(text: str, path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
-    """Parse decoded facts text by its suffix (.json, .toml, else YAML): the data, and key path → line."""
+def parse_text(text: str, path: Path, warnings: list[str] | None = None) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """Parse decoded facts text by its suffix (.json, .toml, else YAML): the data, and key path → line (what is
+    valid but probably not meant, such as a YAML list item that swallowed the line below it, goes to `warnings`)."""
     suffix = path.suffix.lower()
     if suffix == ".json":
         lines = scan_json(text, path)  # first: it stops nesting the recursive parser would choke on
@@ -180,7 +182,7 @@ def parse_text(text: str, path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
         except tomllib.TOMLDecodeError as exc:
             raise InputError(_toml_message(exc, text, path)) from None
         return data, lines
-    return _parse_yaml(text, path)
+    return _parse_yaml(text, path, warnings)
 
 
 def _no_constant(name: str) -> Any:
@@ -230,14 +232,14 @@ class _NoAliasLoader(yaml.SafeLoader):
             self.depth -= 1
 
 
-def _parse_yaml(text: str, path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+def _parse_yaml(text: str, path: Path, warnings: list[str] | None = None) -> tuple[Any, dict[tuple[Any, ...], int]]:
     lines: dict[tuple[Any, ...], int] = {}
     try:
         loader = _NoAliasLoader(text)
         try:
             node = loader.get_single_node()
             if node is not None:
-                _walk(node, (), lines, path)  # before construction: it checks what construction would crash on
+                _walk(node, (), lines, path, warnings)  # before construction: it checks what it would crash on
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -245,6 +247,9 @@ def _parse_yaml(text: str, path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = exc.problem or "invalid YAML"
+        if "'\\t'" in problem or "\t" in problem:
+            raise InputError(f"{path}:{line}: this line is indented with a tab; YAML needs spaces "
+                             "(请用空格缩进，不要用 Tab).") from None
         if "constructor" in problem:
             problem = "YAML tags that build objects (!!python/…, custom !tags) are not allowed"
         raise InputError(f"{path}:{line}: {problem}.") from None
@@ -253,12 +258,16 @@ def _parse_yaml(text: str, path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]
     return data, lines
 
 
-def _walk(node: yaml.Node, loc: tuple[Any, ...], out: dict[tuple[Any, ...], int], path: Path) -> None:
+def _walk(node: yaml.Node, loc: tuple[Any, ...], out: dict[tuple[Any, ...], int], path: Path,
+          warnings: list[str] | None = None) -> None:
     """Record the line of every key and item; refuse duplicate keys, long numbers, bad characters, odd tags."""
     line = node.start_mark.line + 1
     out[loc] = line
     if isinstance(node, yaml.ScalarNode):
         value = str(node.value)
+        if warnings is not None and loc and isinstance(loc[-1], int) and node.style is None \
+                and node.end_mark.line > node.start_mark.line:
+            _swallowed(node, loc, path, warnings)
         if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and len(value) > MAX_NUMBER_CHARS:
             raise number_error(path, line, value)
         bad = BAD_CHAR.search(value)
@@ -282,21 +291,43 @@ def _walk(node: yaml.Node, loc: tuple[Any, ...], out: dict[tuple[Any, ...], int]
                     raise duplicate_error(path, sub, seen[ident], key_line)
                 seen[ident] = key_line
             _walk(key_node, sub, {}, path)
-            _walk(value_node, sub, out, path)
+            _walk(value_node, sub, out, path, warnings)
             out[sub] = key_line
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*loc, i), out, path)
+            _walk(item, (*loc, i), out, path, warnings)
+
+
+def _swallowed(node: yaml.ScalarNode, loc: tuple[Any, ...], path: Path, warnings: list[str]) -> None:
+    """A plain list item that runs on over a line starting "- " took that line in: say so, naming the line."""
+    buffer = node.start_mark.buffer
+    if not buffer:
+        return
+    source = buffer[node.start_mark.index:node.end_mark.index].split("\n")
+    for offset, text in enumerate(source[1:], 1):
+        if text.lstrip().startswith("- "):
+            warnings.append(f"{path}:{node.start_mark.line + 1 + offset}: this '- …' line is indented further than "
+                            f"the item above it, so it continues '{where(loc)}' (line {node.start_mark.line + 1}) "
+                            "instead of being an item of its own; indent it like the other items if it is one.")
+            return
 
 
 def _check_unknown_keys(data: dict[str, Any], lines: dict[tuple[Any, ...], int], path: Path) -> None:
     known = list(FactsFile.model_fields)
-    for key in data:
-        if key not in known:
-            line = lines.get((key,), 1)
+    unknown = [key for key in data if key not in known]
+    if len(unknown) == 1:
+        key, line = unknown[0], lines.get((unknown[0],), 1)
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
+        hint = f" — did you mean '{close[0]}'?" if close else f". Known keys: {', '.join(known)}."
+        raise InputError(f"{path}:{line}: unknown key '{key}'{hint}")
+    if unknown:
+        said = []
+        for key in unknown:
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
-            hint = f" — did you mean '{close[0]}'?" if close else f". Known keys: {', '.join(known)}."
-            raise InputError(f"{path}:{line}: unknown key '{key}'{hint}")
+            said.append(f"line {lines.get((key,), 1)}: '{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+        first = lines.get((unknown[0],), 1)
+        raise InputError(f"{path}:{first}: unknown key{'s' if len(unknown) > 1 else ''}: {'; '.join(said)}. Known "
+                         f"keys: {', '.join(known)}.")
     goals = data.get("goals")
     for i, goal in enumerate(goals if isinstance(goals, list) else []):
         if isinstance(goal, dict):
@@ -332,6 +363,11 @@ def _format_validation(exc: ValidationError, lines: dict[tuple[Any, ...], int], 
             msg = f"must be a list of section keys such as [goals, data, summary], not {kind}"
         else:
             msg = f"must be a list of short strings, not {kind}"
+    elif err["type"] == "string_type" and _colon_item(err["input"]):
+        (k, v), = err["input"].items()
+        shown = f"{k}: {'' if v is None else v}".strip()
+        msg = (f"must be text, not a mapping (YAML reads the ': ' in “{shown}” as a key); if you meant that text, "
+               f"put the item in quotes (\"{shown}\") or use a full-width colon ({k}：{'' if v is None else v})")
     elif err["type"] == "string_type":
         msg = f"must be text, not {kind}; write it as one line" + (
             " in quotes" if isinstance(err["input"], bool | date) else "")
@@ -340,6 +376,12 @@ def _format_validation(exc: ValidationError, lines: dict[tuple[Any, ...], int], 
     problems = len({_plain_loc(e["loc"])[:2] for e in errors})
     extra = f" (and {problems - 1} more problem(s))" if problems > 1 else ""
     return f"{path}:{line}: '{where(loc)}' {msg}{extra}."
+
+
+def _colon_item(value: Any) -> bool:
+    """A list item written `key: value` without quotes, which YAML reads as a one-key mapping."""
+    return isinstance(value, dict) and len(value) == 1 and all(
+        isinstance(v, str | int | float) or v is None for v in value.values())
 
 
 def _plain_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:

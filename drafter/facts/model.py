@@ -102,6 +102,7 @@ class Facts(BaseModel):
     file: FactsFile
     items: list[Fact]
     digest: str
+    warnings: list[str] = Field(default_factory=list, description="What is valid but probably not meant, by line.")
 
     @property
     def language(self) -> str:
