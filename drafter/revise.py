@@ -117,7 +117,7 @@ def propose(overview: Overview, key: str, instruction: str | None, settings: Mod
     known = {f.id for f in facts.items}
     if key == "summary":
         prompt = chains.summary_prompt(facts, section_digests(overview), goal_metrics(overview.sections),
-                                       [q.text for q in collect_questions(overview.sections)])
+                                       [q.text for q in collect_questions(overview.sections)], revision)
         schema: type[Any] = ProseSection
     else:
         prompt = chains.section_prompt(facts, key, keys, revision)

@@ -244,3 +244,20 @@ def test_parse_errors_name_the_line(draft: Path) -> None:
     with pytest.raises(revise.EditParseError) as info:
         revise.parse_section_markdown("\n  \n", "team", facts)
     assert "empty" in str(info.value)
+
+
+def test_revise_summary_sends_the_instruction(draft: Path) -> None:
+    offline = OfflineModel()
+    seen: list[ModelRequest] = []
+
+    async def answer(request: ModelRequest, info: CallInfo) -> dict[str, Any]:
+        seen.append(request)
+        return dict((await offline.respond(request)).parsed or {})
+
+    with override(FunctionModel(answer, name="recorder")):
+        result = runner.invoke(app, ["revise", str(draft), "summary", "-i", "突出会员增长，删去第三段", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert len(seen) == 1
+    text = "\n".join(m.content for m in seen[0].prompt.messages())
+    assert "用户的修改要求：突出会员增长，删去第三段" in text
+    assert "previous" in seen[0].prompt.payload, "the version being revised is sent with the instruction"
