@@ -261,3 +261,42 @@ def test_revise_summary_sends_the_instruction(draft: Path) -> None:
     text = "\n".join(m.content for m in seen[0].prompt.messages())
     assert "用户的修改要求：突出会员增长，删去第三段" in text
     assert "previous" in seen[0].prompt.payload, "the version being revised is sent with the instruction"
+
+
+def _interrupt(*args: Any, **kwargs: Any) -> Any:
+    raise KeyboardInterrupt
+
+
+def test_interrupted_first_write_claims_no_draft(coffee: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import drafter.pipeline
+
+    monkeypatch.setattr(drafter.pipeline, "write_overview", _interrupt)
+    out = tmp_path / "first"
+    result = runner.invoke(app, ["write", str(coffee), "-o", str(out)])
+    assert result.exit_code == 130, result.output
+    output = " ".join(result.output.split())
+    assert "interrupted" in output and "no draft was written" in output
+    assert "as it was before" not in output
+    assert not (out / "overview.json").exists()
+
+
+def test_interrupted_rewrite_says_the_old_draft_is_kept(draft: Path, coffee: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import drafter.pipeline
+
+    js = (draft / "overview.json").read_bytes()
+    monkeypatch.setattr(drafter.pipeline, "write_overview", _interrupt)
+    result = runner.invoke(app, ["write", str(coffee), "-o", str(draft), "--force"])
+    assert result.exit_code == 130, result.output
+    assert "is as it was before this step" in " ".join(result.output.split())
+    assert (draft / "overview.json").read_bytes() == js
+
+
+def test_interrupt_after_a_save_does_not_claim_the_draft_unchanged(draft: Path, rewriter: Rewriter,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(revise, "refresh_summary", _interrupt)
+    result = runner.invoke(app, ["revise", str(draft), "team", "--yes", "--refresh-summary"])
+    assert result.exit_code == 130, result.output
+    output = " ".join(result.output.split())
+    assert "saved team v2" in output and "keeps what this step saved" in output
+    assert "as it was before" not in output

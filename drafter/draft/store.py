@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from drafter.draft.model import Overview
 from drafter.draft.render_markdown import render
-from drafter.errors import DraftLockedError, InputError
+from drafter.errors import DraftLockedError, InputError, Interrupted
 
 OVERVIEW_JSON = "overview.json"
 OVERVIEW_MD = "overview.md"
@@ -163,7 +163,15 @@ def locked(directory: Path) -> Iterator[None]:
         removed = remove_temp_files(directory)
         if removed:
             _notice(f"removed {len(removed)} temporary file(s) an interrupted drafter run left in {directory}.")
-        yield
+        before = _identity(directory / OVERVIEW_JSON)
+        try:
+            yield
+        except KeyboardInterrupt as exc:
+            if isinstance(exc, Interrupted):
+                raise
+            after = _identity(directory / OVERVIEW_JSON)
+            state = "none" if before is None and after is None else "unchanged" if before == after else "saved"
+            raise Interrupted(str(directory), state) from exc
     finally:
         # Unlink while still holding the flock: a process that opened this file meanwhile gets the flock only
         # after it is unlinked, sees that the path no longer names its file, and starts over.
@@ -255,6 +263,15 @@ def _create_exclusive(path: Path) -> int | None:
         return None
     _stamp(fd)
     return fd
+
+
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
+    """What tells one version of a file from another (every save replaces the file), or None when it is missing."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _names(path: Path, fd: int) -> bool:
