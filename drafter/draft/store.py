@@ -31,12 +31,29 @@ _TEMP_RE = re.compile(r"^\.(?P<name>overview\.json|overview\.md|overview\.docx|d
 _HOLDER_ONLY = frozenset({OVERVIEW_JSON, OVERVIEW_MD})
 
 
+def current_umask() -> int:
+    """The process umask, read from /proc where it can be (setting it to read it back races with other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename, so readers never see half a file."""
+    """Write via a temporary file in the same folder and rename, so readers never see half a file.
+
+    The file gets the mode a newly created file has (0666 less the umask), not the 0600 of the temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()
