@@ -300,3 +300,30 @@ def test_interrupt_after_a_save_does_not_claim_the_draft_unchanged(draft: Path, 
     output = " ".join(result.output.split())
     assert "saved team v2" in output and "keeps what this step saved" in output
     assert "as it was before" not in output
+
+
+@pytest.fixture
+def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    import time
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(("zone", "shown"), [("Asia/Shanghai", "2026-12-01 23:05:09 +08:00"),
+                                             ("America/St_Johns", "2026-12-01 11:35:09 -03:30"),
+                                             ("UTC", "2026-12-01 15:05:09 +00:00")])
+def test_history_shows_whole_local_times(zone: str, shown: str, draft: Path, local_zone: Any) -> None:
+    data = json.loads((draft / "overview.json").read_text(encoding="utf-8"))
+    goals = next(s for s in data["sections"] if s["key"] == "goals")
+    goals["history"][0]["created"] = "2026-12-01T15:05:09+00:00"
+    (draft / "overview.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    local_zone(zone)
+    result = runner.invoke(app, ["history", str(draft), "goals"])
+    assert result.exit_code == 0, result.output
+    assert shown in result.output

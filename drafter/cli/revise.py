@@ -215,11 +215,26 @@ def history(directory: DirArg, section: KeyArg) -> None:
     target = find_section(store.load(directory), section)
     table = Table(title=f"{target.title} ({target.key})")
     for col in ("", "v", "time", "model", "origin", "instruction", "status"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col == "time", min_width=26 if col == "time" else None)
     for v in target.history:
-        table.add_row("→" if v.n == target.current else "", str(v.n), v.created, v.model, v.origin,
+        table.add_row("→" if v.n == target.current else "", str(v.n), local_time(v.created), v.model, v.origin,
                       escape(v.instruction or ""), v.status)
     out.print(table)
+
+
+def local_time(stamp: str) -> str:
+    """An ISO timestamp in local time, whole: `2026-12-01 23:05:09 +08:00` (as stored when it cannot be read)."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")  # no offset recorded: shown as it is
+    local = moment.astimezone()
+    offset = local.strftime("%z")  # +0800
+    return f"{local:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:5]}" if offset else f"{local:%Y-%m-%d %H:%M:%S}"
 
 
 def undo(directory: DirArg, section: KeyArg) -> None:
