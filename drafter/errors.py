@@ -25,3 +25,15 @@ class DraftLockedError(DrafterError):
     """Another drafter process is writing the same draft."""
 
     exit_code = 1
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while a draft directory was locked, with what the interrupted command had done to that draft.
+
+    `state` is "none" (the directory held no draft and none was written), "unchanged" (the draft is as it was when
+    the command locked it) or "saved" (the command saved the draft at least once before it was interrupted)."""
+
+    def __init__(self, directory: str, state: str) -> None:
+        super().__init__(directory, state)
+        self.directory = directory
+        self.state = state

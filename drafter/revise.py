@@ -117,7 +117,7 @@ def propose(overview: Overview, key: str, instruction: str | None, settings: Mod
     known = {f.id for f in facts.items}
     if key == "summary":
         prompt = chains.summary_prompt(facts, section_digests(overview), goal_metrics(overview.sections),
-                                       [q.text for q in collect_questions(overview.sections)])
+                                       [q.text for q in collect_questions(overview.sections)], revision)
         schema: type[Any] = ProseSection
     else:
         prompt = chains.section_prompt(facts, key, keys, revision)
@@ -274,34 +274,84 @@ def diff(before: str, after: str, before_name: str = "current", after_name: str 
                                      n=1))
 
 
+class EditParseError(InputError):
+    """A hand-edited section body that cannot be read back; `line` is 1-based in the edited text."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.reason = message
+
+
+_LIST_ITEM = re.compile(r"^\s*[-*+]\s+")
+_RESPONSE = re.compile(r"应对[:：]|Response:\s*")
+
+
+def _blocks(text: str) -> list[tuple[int, list[str]]]:
+    """The blank-line separated blocks of `text`, each with the number of its first line."""
+    blocks: list[tuple[int, list[str]]] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            if blocks and blocks[-1][1]:
+                blocks.append((0, []))
+            continue
+        if not blocks or not blocks[-1][1]:
+            if blocks:
+                blocks.pop()
+            blocks.append((n, []))
+        blocks[-1][1].append(line)
+    return [b for b in blocks if b[1]]
+
+
 def parse_section_markdown(text: str, key: str, facts: Facts) -> SectionContent:
-    """Turn a hand-edited section body back into its model; fact ids are re-derived from the text."""
+    """Turn a hand-edited section body back into its model; fact ids are re-derived from the text.
+
+    The body has the shape drafter renders: for goals and risks an optional lead paragraph, the list, then
+    paragraphs; for other sections paragraphs, then an optional list. What does not fit raises EditParseError
+    with the line it is on."""
     from drafter.critic.coverage import fact_is_used
 
     lang = facts.language
+    kind = spec(key).kind
     own = facts.for_section(key) + [f for f in facts.items if f.section != key]
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    blocks = _blocks(text)
     if not blocks:
-        raise InputError("the edited section is empty; nothing was saved.")
+        raise EditParseError(1, "the edited section is empty; nothing was saved.")
 
     def ids(fragment: str) -> list[str]:
         return [f.id for f in own if fact_is_used(f.text, fragment)]
 
+    listed = "goals" if kind == "goals" else "risks" if kind == "risks" else "list items"
     paragraphs: list[Paragraph] = []
-    items: list[str] = []
-    for block in blocks:
-        lines = block.splitlines()
-        if all(re.match(r"^\s*[-*+]\s+", ln) for ln in lines):  # list structure is read before unescaping
-            items += [unescape(re.sub(r"^\s*[-*+]\s+", "", ln).strip()) for ln in lines]
+    items: list[tuple[int, str]] = []
+    lead: bool | None = None  # goals and risks: whether a paragraph comes before the list
+    for first, lines in blocks:
+        for n, ln in enumerate(lines, first):
+            if ln.lstrip().startswith("#"):
+                raise EditParseError(n, "a heading inside the section; the section's heading is drafter's, "
+                                        "leave it out (write a literal # as \\#).")
+        if all(_LIST_ITEM.match(ln) for ln in lines):  # list structure is read before unescaping
+            if kind in ("goals", "risks") and lead is None:
+                if len(paragraphs) > 1:
+                    raise EditParseError(first, f"{len(paragraphs)} paragraphs before the {listed}; at most one "
+                                                "paragraph can come before the list, the others go after it.")
+                lead = bool(paragraphs)
+            elif kind in ("goals", "risks") and len(paragraphs) > int(bool(lead)):
+                raise EditParseError(first, f"a second list after a paragraph; the {listed} of this section are "
+                                            "one list.")
+            items += [(n, unescape(_LIST_ITEM.sub("", ln).strip())) for n, ln in enumerate(lines, first)]
         else:
+            if items and kind not in ("goals", "risks"):
+                raise EditParseError(first, "a paragraph after the list; in this section the list comes last.")
             joined = unescape(" ".join(ln.strip() for ln in lines) if lang == "en" else
                               "".join(ln.strip() for ln in lines))
-            paragraphs.append(Paragraph(text=joined, fact_ids=ids(unescape(block))))
-    kind = spec(key).kind
+            paragraphs.append(Paragraph(text=joined, fact_ids=ids(unescape("\n".join(lines)))))
     questions = [m for m in PLACEHOLDER_RE.findall(unescape(text))]
+    if kind in ("goals", "risks") and items and not lead:
+        paragraphs.insert(0, Paragraph(text="", fact_ids=[]))  # the list comes first: an empty lead paragraph
     if kind == "goals":
         goals = []
-        for item in items:
+        for _, item in items:
             fields = parse_goal_text(item)
             goals.append(Goal(statement=item, metric=fields["metric"], baseline=fields["baseline"],
                               target=fields["target"], deadline=fields["deadline"], fact_ids=ids(item)))
@@ -309,12 +359,17 @@ def parse_section_markdown(text: str, key: str, facts: Facts) -> SectionContent:
                             questions=questions)
     if kind == "risks":
         risks = []
-        for item in items:
-            desc, _, response = re.split(r"(应对[:：]|Response:\s*)", item, maxsplit=1) + ["", ""] \
-                if re.search(r"应对[:：]|Response:", item) else (item, "", "")
-            risks.append(Risk(description=desc.strip().rstrip("。.").strip(), response=response.strip() or None,
-                              fact_ids=ids(item)))
+        for n, item in items:
+            parts = _RESPONSE.split(item, maxsplit=1)  # [description] or [description, response]
+            desc = parts[0].strip().rstrip("。.").strip()
+            response = parts[1].strip() if len(parts) > 1 else ""
+            if not desc:
+                raise EditParseError(n, "a risk with no description; write the risk before the response "
+                                        f"({'Response:' if lang == 'en' else '应对：'}).")
+            if PLACEHOLDER_RE.fullmatch(response):
+                response = ""  # the placeholder drafter writes for a risk with no response
+            risks.append(Risk(description=desc, response=response or None, fact_ids=ids(item)))
         return RisksSection(paragraphs=paragraphs or [Paragraph(text="", fact_ids=[])], risks=risks,
                             questions=questions)
-    return ProseSection(paragraphs=paragraphs, bullets=[Bullet(text=i, fact_ids=ids(i)) for i in items],
+    return ProseSection(paragraphs=paragraphs, bullets=[Bullet(text=i, fact_ids=ids(i)) for _, i in items],
                         questions=questions)

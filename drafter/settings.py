@@ -86,13 +86,13 @@ def _plugin_kind(kind: str) -> bool:
 
 CONFIG_NAME = "drafter.toml"
 _KEYS = {"model", "base_url", "language", "concurrency", "max_rounds", "timeout", "max_retries", "structured_output",
-         "prices"}
+         "author", "prices"}
 _ENV = {"model": "DRAFTER_MODEL", "base_url": "OPENAI_BASE_URL", "concurrency": "DRAFTER_CONCURRENCY",
-        "max_rounds": "DRAFTER_MAX_ROUNDS", "language": "DRAFTER_LANGUAGE"}
+        "max_rounds": "DRAFTER_MAX_ROUNDS", "language": "DRAFTER_LANGUAGE", "author": "DRAFTER_AUTHOR"}
 DEFAULTS: dict[str, Any] = {"model": DEFAULT_MODEL, "base_url": None, "language": DEFAULT_LANGUAGE,
                             "concurrency": DEFAULT_CONCURRENCY, "max_rounds": DEFAULT_MAX_ROUNDS,
                             "timeout": DEFAULT_TIMEOUT, "max_retries": DEFAULT_MAX_RETRIES,
-                            "structured_output": DEFAULT_STRUCTURED_OUTPUT}
+                            "structured_output": DEFAULT_STRUCTURED_OUTPUT, "author": ""}
 
 
 @dataclass
@@ -173,6 +173,11 @@ def config_api_key() -> str | None:
     data, _ = read_config()
     key = data.get("api_key")
     return str(key) if key else None
+
+
+def document_author() -> str:
+    """The author written into exported documents: DRAFTER_AUTHOR, else `author` in the config file, else empty."""
+    return str(resolve_settings().values.get("author") or "").strip()
 
 
 def with_model(settings: Settings, **changes: Any) -> Settings:

@@ -30,7 +30,8 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DRAFTER_MODEL", "DRAFTER_MOCK_LATENCY", "DRAFTER_CONCURRENCY",
-                 "DRAFTER_MAX_ROUNDS", "DRAFTER_LANGUAGE", "DRAFTER_RECORDINGS", "DRAFTER_CACHE_DIR", "EDITOR"):
+                 "DRAFTER_MAX_ROUNDS", "DRAFTER_LANGUAGE", "DRAFTER_RECORDINGS", "DRAFTER_CACHE_DIR", "EDITOR",
+                 "DRAFTER_AUTHOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

@@ -119,7 +119,7 @@ def test_core_properties(coffee_draft: tuple[Overview, docx.document.Document, s
     props = document.core_properties
     assert props.title == "星河咖啡2025年第四季度运营工作概述"
     assert props.subject == "2025年第四季度运营工作概述"
-    assert props.author == "drafter"
+    assert props.author == ""  # no author setting: the document names no one (not the program)
     assert props.language == "zh-CN"
     assert "星河咖啡" in props.keywords
     created = datetime.fromisoformat(overview.created).astimezone(UTC)
@@ -179,3 +179,51 @@ def test_write_docx_is_atomic_and_leaves_no_temp_files(tmp_path: Path, coffee: P
     write_docx(overview, target)
     assert docx.Document(str(target)).paragraphs[0].text == overview.title
     assert [p.name for p in target.parent.iterdir()] == ["x.docx"]
+
+
+def test_footer_has_a_page_field(coffee_draft: tuple[Overview, docx.document.Document, str]) -> None:
+    _, document, _ = coffee_draft
+    for section in document.sections:
+        footer = section.footer._element
+        instructions = [el.text.strip() for el in footer.iter(qn("w:instrText"))]
+        assert instructions == ["PAGE"]
+        kinds = [el.get(qn("w:fldCharType")) for el in footer.iter(qn("w:fldChar"))]
+        assert kinds == ["begin", "separate", "end"]
+
+
+def test_author_comes_from_the_settings(tmp_path: Path, coffee: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = draft(tmp_path, coffee)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "drafter.toml").write_text('author = "王经理"\n', encoding="utf-8")
+    assert runner.invoke(app, ["export", str(out), "-o", "a.docx"]).exit_code == 0
+    assert docx.Document(str(tmp_path / "a.docx")).core_properties.author == "王经理"
+    monkeypatch.setenv("DRAFTER_AUTHOR", "Operations team")
+    assert runner.invoke(app, ["export", str(out), "-o", "b.docx"]).exit_code == 0
+    props = docx.Document(str(tmp_path / "b.docx")).core_properties
+    assert props.author == "Operations team" and props.last_modified_by == "Operations team"
+    result = runner.invoke(app, ["config", "--json"])
+    assert '"author"' in result.output and "DRAFTER_AUTHOR" in result.output
+
+
+def test_latin_text_is_set_in_the_font_the_readme_names(
+        coffee_draft: tuple[Overview, docx.document.Document, str]) -> None:
+    _, document, _ = coffee_draft
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    assert "(English in Calibri)" in readme
+    for name in ("Normal", "Title", "Heading 1", "List Bullet"):
+        fonts = document.styles[name].element.rPr.rFonts
+        assert (fonts.get(qn("w:ascii")), fonts.get(qn("w:hAnsi"))) == ("Calibri", "Calibri"), name
+    runs = [r for p in document.paragraphs for r in p.runs]
+    assert runs and {(r._element.rPr.rFonts.get(qn("w:ascii")), r._element.rPr.rFonts.get(qn("w:hAnsi")))
+                     for r in runs} == {("Calibri", "Calibri")}
+
+
+def test_no_rule_under_the_title(coffee_draft: tuple[Overview, docx.document.Document, str]) -> None:
+    _, document, _ = coffee_draft
+    title = document.paragraphs[0]
+    assert title.style.name == "Title"
+    style = title.style
+    while style is not None:  # the style and the styles it is based on
+        assert style.element.find(f"{qn('w:pPr')}/{qn('w:pBdr')}") is None, style.name
+        style = style.base_style
+    assert title._element.find(f"{qn('w:pPr')}/{qn('w:pBdr')}") is None

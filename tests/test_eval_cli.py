@@ -320,3 +320,13 @@ def test_a_bad_case_is_an_error_row_and_the_other_cases_still_run(tmp_path: Path
     assert all(r["passed"] is False for r in rows if r["case"] == "broken" and r["metric"] in GATES)
     assert any(r["passed"] is True for r in rows if r["case"] == "bakery_chain_q4")
     assert "could not be drafted" in (tmp_path / "o" / "report.md").read_text(encoding="utf-8")
+
+
+def test_eval_outside_a_checkout_says_where_it_looked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["eval", "--out", str(tmp_path / "out"), "--no-overlap"])
+    assert result.exit_code == 2, result.output
+    output = " ".join(result.output.split())
+    assert str(Path("evals") / "cases") in output and str(tmp_path) in output
+    assert "drafter eval PATH" in output
+    assert not (tmp_path / "out").exists()

@@ -219,3 +219,26 @@ def test_write_reads_model_and_rounds_from_drafter_toml(
     assert result.exit_code == 0, result.output
     assert (captured["model"], captured["max_rounds"]) == ("offline", 1)
     assert store.load(tmp_path / "c").model == "offline"
+
+
+def test_documents_the_examples_and_templates_point_at_exist() -> None:
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    headings = {line.lstrip("#").strip() for line in readme.splitlines() if line.startswith("#")}
+    files = sorted((root / "examples").glob("*.y*ml")) + sorted((root / "drafter" / "templates").glob("*.y*ml"))
+    pointers = 0
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for doc, zh_heading, en_heading in re.findall(r"([\w./-]+\.md)(?:\s*的\s*“([^”]+)”|'s \"([^\"]+)\")?",
+                                                          line):
+                pointers += 1
+                heading = zh_heading or en_heading
+                assert (root / doc).is_file(), f"{path.name}: {doc} does not exist"
+                if heading:
+                    assert heading in headings, f"{path.name}: {doc} has no section “{heading}”"
+    assert pointers, "the examples point at the README for the section keys"
+    for key in ("goals", "processes", "team", "data", "resources", "risks", "customers", "technology",
+                "performance", "improvement", "summary"):
+        assert f"(`{key}`)" in readme, f"README lists no section key {key}"

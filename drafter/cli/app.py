@@ -14,7 +14,7 @@ from typer.exceptions import TyperException
 from drafter import __version__
 from drafter.cli import answer, check, eval, export, revise, write
 from drafter.cli.common import err, out
-from drafter.errors import DrafterError
+from drafter.errors import DrafterError, Interrupted
 from drafter.secrets import error_text, redact
 
 
@@ -27,9 +27,20 @@ class _Group(typer.core.TyperGroup):
         except DrafterError as exc:
             err.print(f"[red]error:[/red] {escape(redact(str(exc)))}")
             raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            err.print("[yellow]interrupted — the draft on disk is as it was before this step[/yellow]")
+        except KeyboardInterrupt as exc:
+            err.print(f"[yellow]{escape(_interrupted(exc))}[/yellow]")
             raise typer.Exit(130) from None
+
+
+def _interrupted(exc: KeyboardInterrupt) -> str:
+    """What Ctrl-C left: the state of the draft the command had locked, when it had one."""
+    if not isinstance(exc, Interrupted):
+        return "interrupted"
+    if exc.state == "none":
+        return f"interrupted — no draft was written to {exc.directory}"
+    if exc.state == "saved":
+        return f"interrupted — the draft in {exc.directory} keeps what this step saved before the interruption"
+    return f"interrupted — the draft in {exc.directory} is as it was before this step"
 
 
 app = typer.Typer(

@@ -11,7 +11,7 @@ from rich.markup import escape
 from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, err, out, settings_from, warn_if_closing_stale
 
 if TYPE_CHECKING:
-    from drafter.draft.model import Overview
+    from drafter.draft.model import Overview, SectionContent
     from drafter.revise import Proposal
     from drafter.settings import ModelSettings
 
@@ -81,6 +81,39 @@ def _edit_text(text: str) -> str | None:
     return None if edited.strip() == text.strip() else edited
 
 
+def _parse_edit(directory: Path, overview: Overview, key: str, edited: str) -> SectionContent:
+    """The edited section body as content; when it cannot be read, it is kept in DIR/.edits and exit 2."""
+    from drafter import revise
+
+    try:
+        return revise.parse_section_markdown(edited, key, revise.facts_for(overview))
+    except revise.EditParseError as exc:
+        kept = _keep_edit(directory, key, edited)
+        err.print(f"[red]error:[/red] {escape(f'{kept}:{exc.line}: {exc.reason}')}", soft_wrap=True)
+        err.print(f"your edit is kept in {escape(str(kept))}; nothing was saved. Correct it, then run "
+                  f"`drafter edit {escape(str(directory))} {escape(key)}` and paste it in.", soft_wrap=True)
+        raise typer.Exit(2) from None
+    except BaseException:
+        kept = _keep_edit(directory, key, edited)
+        err.print(f"your edit is kept in {escape(str(kept))}; nothing was saved.", soft_wrap=True)
+        raise
+
+
+def _keep_edit(directory: Path, key: str, edited: str) -> Path:
+    """Write an edit that could not be stored to DIR/.edits/KEY-<time>.md (a new name each time)."""
+    from datetime import datetime
+
+    folder = directory / ".edits"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path, n = folder / f"{key}-{stamp}.md", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{key}-{stamp}-{n}.md"
+    path.write_text(edited, encoding="utf-8")
+    return path
+
+
 def _revise_one(directory: Path, overview: Overview, key: str, instruction: str | None, settings: ModelSettings,
                 yes: bool) -> bool:
     """Propose, show, decide, save; True when a version was accepted."""
@@ -100,7 +133,7 @@ def _revise_one(directory: Path, overview: Overview, key: str, instruction: str 
         if edited is None:
             out.print("[dim]editor closed without changes; keeping the proposal[/dim]")
         else:
-            content, origin = revise.parse_section_markdown(edited, key, revise.facts_for(overview)), "edit"
+            content, origin = _parse_edit(directory, overview, key, edited), "edit"
         decision = "accept"
     if decision != "accept":
         if pending is not None:
@@ -188,12 +221,27 @@ def history(directory: DirArg, section: KeyArg) -> None:
     target = find_section(store.load(directory), section)
     table = Table(title=f"{target.title} ({target.key})")
     for col in ("", "v", "time", "model", "origin", "instruction", "status"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col == "time", min_width=26 if col == "time" else None)
     for v in target.history:
-        table.add_row("→" if v.n == target.current else "", str(v.n), v.created, v.model, v.origin,
+        table.add_row("→" if v.n == target.current else "", str(v.n), local_time(v.created), v.model, v.origin,
                       escape(v.instruction or ""), v.status)
     out.print(table)
     warn_if_closing_stale(directory)
+
+
+def local_time(stamp: str) -> str:
+    """An ISO timestamp in local time, whole: `2026-12-01 23:05:09 +08:00` (as stored when it cannot be read)."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")  # no offset recorded: shown as it is
+    local = moment.astimezone()
+    offset = local.strftime("%z")  # +0800
+    return f"{local:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:5]}" if offset else f"{local:%Y-%m-%d %H:%M:%S}"
 
 
 def undo(directory: DirArg, section: KeyArg) -> None:
@@ -223,9 +271,13 @@ def edit(directory: DirArg, section: KeyArg) -> None:
         if edited is None:
             out.print("no changes; the draft is unchanged")
             return
-        content = revise.parse_section_markdown(edited, section, revise.facts_for(overview))
-        revise.accept(overview, section, content, "hand", None, "edit")
-        store.save(directory, overview)
+        content = _parse_edit(directory, overview, section, edited)
+        try:
+            revise.accept(overview, section, content, "hand", None, "edit")
+            store.save(directory, overview)
+        except BaseException:
+            err.print(f"your edit is kept in {escape(str(_keep_edit(directory, section, edited)))}.", soft_wrap=True)
+            raise
     findings = [f for f in overview.findings if f.section == section and f.severity != "info"]
     out.print(f"[green]✓[/green] saved {section} v{target.current} ({revise.status_of(findings)})")
     for f in findings:

@@ -26,10 +26,10 @@ if TYPE_CHECKING:
 STYLE_OF: dict[BlockKind, str] = {"title": "Title", "heading": "Heading 1", "paragraph": "Normal",
                                   "bullet": "List Bullet"}
 
-# (Latin font, East-Asian font) per language and role. Chinese documents use 黑体 for headings and 宋体 for body
-# text; English ones use Calibri but keep the CJK fonts for any Chinese characters they contain.
+# (Latin font, East-Asian font) per language and role: 黑体 for headings and 宋体 for body text, Calibri for Latin
+# text (English documents keep the CJK fonts for any Chinese characters they contain).
 FONTS: dict[str, dict[str, tuple[str, str]]] = {
-    "zh": {"heading": ("Times New Roman", "黑体"), "body": ("Times New Roman", "宋体")},
+    "zh": {"heading": ("Calibri", "黑体"), "body": ("Calibri", "宋体")},
     "en": {"heading": ("Calibri", "黑体"), "body": ("Calibri", "宋体")},
 }
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -62,8 +62,8 @@ def set_fonts(element: Any, latin: str, east_asia: str) -> None:
     fonts.set(qn("w:eastAsia"), east_asia)
 
 
-def build(overview: Overview) -> DocxDocument:
-    """A python-docx Document for `overview`."""
+def build(overview: Overview, author: str | None = None) -> DocxDocument:
+    """A python-docx Document for `overview`; `author` defaults to the `author` setting."""
     import docx
     from docx.shared import Pt
 
@@ -71,28 +71,33 @@ def build(overview: Overview) -> DocxDocument:
     lang = overview.language if overview.language in FONTS else "zh"
     _setup_page(document)
     _setup_styles(document, lang)
+    _add_page_numbers(document, FONTS[lang]["body"])
     for block in overview_blocks(overview):
         paragraph = document.add_paragraph(style=STYLE_OF[block.kind])
         if block.kind == "paragraph" and lang == "zh":
             paragraph.paragraph_format.first_line_indent = Pt(24)  # 首行缩进两字符 at 12 pt
         role = "heading" if block.kind in ("title", "heading") else "body"
         _add_runs(paragraph, one_line(block.text), FONTS[lang][role])
-    _set_properties(document, overview)
+    if author is None:
+        from drafter.settings import document_author
+
+        author = document_author()
+    _set_properties(document, overview, author)
     return document
 
 
-def to_bytes(overview: Overview) -> bytes:
+def to_bytes(overview: Overview, author: str | None = None) -> bytes:
     """The .docx file for `overview` as bytes."""
     buffer = io.BytesIO()
-    build(overview).save(buffer)
+    build(overview, author).save(buffer)
     return buffer.getvalue()
 
 
-def write_docx(overview: Overview, path: Path) -> None:
+def write_docx(overview: Overview, path: Path, author: str | None = None) -> None:
     """Write `overview` as a .docx file at `path`, atomically."""
     from drafter.draft.store import atomic_write
 
-    atomic_write(path, to_bytes(overview))
+    atomic_write(path, to_bytes(overview, author))
 
 
 def _add_runs(paragraph: DocxParagraph, text: str, fonts: tuple[str, str]) -> None:
@@ -112,6 +117,31 @@ def _setup_page(document: DocxDocument) -> None:
         section.page_width, section.page_height = Mm(210), Mm(297)  # A4
         section.top_margin = section.bottom_margin = Cm(2.54)
         section.left_margin = section.right_margin = Cm(3.17)
+
+
+def _add_page_numbers(document: DocxDocument, fonts: tuple[str, str]) -> None:
+    """A centred PAGE field in every section's footer (Word shows the page number there)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for section in document.sections:
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for part in ("begin", "instr", "separate", "1", "end"):
+            run = paragraph.add_run()
+            set_fonts(run._element, *fonts)
+            if part == "instr":
+                instr = OxmlElement("w:instrText")
+                instr.set(qn("xml:space"), "preserve")
+                instr.text = " PAGE "
+                run._element.append(instr)
+            elif part == "1":
+                run.text = "1"  # shown until Word updates the field
+            else:
+                field = OxmlElement("w:fldChar")
+                field.set(qn("w:fldCharType"), part)
+                run._element.append(field)
 
 
 def _setup_styles(document: DocxDocument, lang: str) -> None:
@@ -152,15 +182,18 @@ def _setup_styles(document: DocxDocument, lang: str) -> None:
         style.paragraph_format.space_after = Pt(12 if name == "Title" else 6)
     title: ParagraphStyle = document.styles["Title"]
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    borders = title.element.pPr.find(qn("w:pBdr")) if title.element.pPr is not None else None
+    if borders is not None:  # the default template's Title draws a theme-coloured rule under the title
+        title.element.pPr.remove(borders)
 
 
-def _set_properties(document: DocxDocument, overview: Overview) -> None:
+def _set_properties(document: DocxDocument, overview: Overview, author: str) -> None:
     props = document.core_properties
     company, period = one_line(overview.company), one_line(overview.period)
     props.title = one_line(overview.title)
     props.subject = f"{period} Operations overview" if overview.language == "en" else f"{period}运营工作概述"
-    props.author = "drafter"
-    props.last_modified_by = "drafter"
+    props.author = one_line(author)
+    props.last_modified_by = one_line(author)
     props.keywords = f"{company}, {period}"
     props.comments = clean(f"Drafted by drafter for {company} (model {overview.model}).")
     props.language = "en-US" if overview.language == "en" else "zh-CN"

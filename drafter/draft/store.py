@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from drafter.draft.model import Overview
 from drafter.draft.render_markdown import render
-from drafter.errors import DraftLockedError, InputError
+from drafter.errors import DraftLockedError, InputError, Interrupted
 
 OVERVIEW_JSON = "overview.json"
 OVERVIEW_MD = "overview.md"
@@ -31,12 +31,29 @@ _TEMP_RE = re.compile(r"^\.(?P<name>overview\.json|overview\.md|overview\.docx|d
 _HOLDER_ONLY = frozenset({OVERVIEW_JSON, OVERVIEW_MD})
 
 
+def current_umask() -> int:
+    """The process umask, read from /proc where it can be (setting it to read it back races with other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename, so readers never see half a file."""
+    """Write via a temporary file in the same folder and rename, so readers never see half a file.
+
+    The file gets the mode a newly created file has (0666 less the umask), not the 0600 of the temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()
@@ -163,7 +180,15 @@ def locked(directory: Path) -> Iterator[None]:
         removed = remove_temp_files(directory)
         if removed:
             _notice(f"removed {len(removed)} temporary file(s) an interrupted drafter run left in {directory}.")
-        yield
+        before = _identity(directory / OVERVIEW_JSON)
+        try:
+            yield
+        except KeyboardInterrupt as exc:
+            if isinstance(exc, Interrupted):
+                raise
+            after = _identity(directory / OVERVIEW_JSON)
+            state = "none" if before is None and after is None else "unchanged" if before == after else "saved"
+            raise Interrupted(str(directory), state) from exc
     finally:
         # Unlink while still holding the flock: a process that opened this file meanwhile gets the flock only
         # after it is unlinked, sees that the path no longer names its file, and starts over.
@@ -255,6 +280,15 @@ def _create_exclusive(path: Path) -> int | None:
         return None
     _stamp(fd)
     return fd
+
+
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
+    """What tells one version of a file from another (every save replaces the file), or None when it is missing."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _names(path: Path, fd: int) -> bool:

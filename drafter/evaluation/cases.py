@@ -39,9 +39,8 @@ def checkout_root() -> Path:
 
 
 def default_cases_dir() -> Path:
-    """`evals/cases` in the working directory, else in the checkout drafter was installed from."""
-    local = Path("evals") / "cases"
-    return local if local.is_dir() else checkout_root() / "evals" / "cases"
+    """`evals/cases` in the working directory (an installed drafter has no cases of its own)."""
+    return Path("evals") / "cases"
 
 
 def facts_file(directory: Path) -> Path | None:
@@ -64,6 +63,10 @@ def discover(paths: Sequence[Path] | None = None, skipped: list[Path] | None = N
     Sub-folders of a folder of cases that hold no facts file are not cases: they are appended to `skipped` (hidden
     and `__…` folders excepted) so that the caller can say so."""
     roots = list(paths) if paths else [default_cases_dir()]
+    if not paths and not roots[0].is_dir():
+        raise InputError(f"no eval cases: looked for the folder {roots[0]} in {Path.cwd()}, which does not exist; "
+                         "run from a folder that has evals/cases, or give the cases: `drafter eval PATH` (a case "
+                         "folder with facts.yaml, or a folder of them).")
     cases: list[Case] = []
     for root in roots:
         if not root.is_dir():

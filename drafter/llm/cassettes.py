@@ -118,6 +118,10 @@ class CassetteStore:
                 handle.write(text)
             if self.private:
                 os.chmod(tmp, 0o600)
+            else:  # recordings meant to be shared: the mode a new file gets, not mkstemp's 0600
+                from drafter.draft.store import current_umask
+
+                os.chmod(tmp, 0o666 & ~current_umask())
             os.replace(tmp, self.path(cassette.key))
         except BaseException:
             with contextlib.suppress(OSError):

@@ -6,6 +6,7 @@ identical across calls (providers discount a repeated prefix); the task's own in
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -83,12 +84,16 @@ def section_prompt(facts: Facts, key: str, keys: list[str], revision: dict[str, 
     revision_text = ""
     if revision:
         payload["previous"] = revision.get("previous")
-        # Findings quote the draft and the facts; each is one line of the list, with no delimiter in it.
-        critique = "\n".join(f"- {prompts.prompt_text(c)}" for c in revision.get("critique") or []) or "-"
-        revision_text = prompts.load("revision", lang).format(
-            critique=critique, instruction=prompts.prompt_text(revision.get("instruction") or "") or "-")
+        revision_text = prompts.load("revision", lang).format(**_revision_variables(revision))
     return _prompt(facts, "section", payload, title=s.title(lang),
                    guidance=prompts.load(f"sections/{key}", lang).text.strip(), revision=revision_text)
+
+
+def _revision_variables(revision: dict[str, Any]) -> dict[str, str]:
+    """The critique and the user's instruction of a revision, as the `revision` prompt file's variables."""
+    # Findings quote the draft and the facts; each is one line of the list, with no delimiter in it.
+    critique = "\n".join(f"- {prompts.prompt_text(c)}" for c in revision.get("critique") or []) or "-"
+    return {"critique": critique, "instruction": prompts.prompt_text(revision.get("instruction") or "") or "-"}
 
 
 def opening_prompt(facts: Facts, keys: list[str], goal_metrics: list[str]) -> ChatPrompt:
@@ -104,8 +109,11 @@ def opening_prompt(facts: Facts, keys: list[str], goal_metrics: list[str]) -> Ch
 
 
 def summary_prompt(facts: Facts, digests: list[dict[str, Any]], goal_metrics: list[str],
-                   open_questions: list[str]) -> ChatPrompt:
-    """The prompt for 总结与展望, drafted after the sections it summarises."""
+                   open_questions: list[str], revision: dict[str, Any] | None = None) -> ChatPrompt:
+    """The prompt for 总结与展望, drafted after the sections it summarises.
+
+    A revision (previous version, critique, the user's instruction) adds the `revision` prompt file after the task;
+    without one the prompt is the drafting prompt, unchanged."""
     payload = {
         "task": "summary",
         **base_payload(facts),
@@ -114,7 +122,11 @@ def summary_prompt(facts: Facts, digests: list[dict[str, Any]], goal_metrics: li
         "goal_metrics": goal_metrics,
         "open_questions": open_questions,
     }
-    return _prompt(facts, "summary", payload)
+    if not revision:
+        return _prompt(facts, "summary", payload)
+    payload["previous"] = revision.get("previous")
+    prompt = _prompt(facts, "summary", payload, **_revision_variables(revision))
+    return replace(prompt, parts=(*prompt.parts, ("human", "revision")))
 
 
 def section_schema(key: str) -> type[BaseModel]:
