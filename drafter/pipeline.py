@@ -31,6 +31,7 @@ from drafter.draft.render_markdown import title_for
 from drafter.errors import DrafterError, InputError
 from drafter.facts.catalog import select_sections, spec
 from drafter.facts.model import Facts
+from drafter.i18n import _
 from drafter.llm import chains
 from drafter.llm.cassettes import CassetteStore
 from drafter.llm.loop import Budget, CallContext, ContentCheck, run_structured
@@ -316,7 +317,7 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
     known = {f.id for f in facts.items}
     keys = [s.key for s in overview.sections]
     todo = [s for s in overview.sections if s.key != "summary" and (s.content is None or s.state == "failed")]
-    options.progress.begin("draft", len(todo) + 2)
+    options.progress.begin(_("draft"), len(todo) + 2)
 
     async def one(section: Section) -> None:
         try:
@@ -331,7 +332,7 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
 
     await asyncio.gather(*(one(s) for s in todo))
     await draft_closing(runner, facts, overview, known)
-    options.progress.step("opening / summary")
+    options.progress.step(_("opening / summary"))
     await _critique_loop(runner, facts, overview, options, known)
     if not settings.is_fake and options.llm_critic:
         await _llm_critique(runner, facts, overview)
@@ -370,7 +371,7 @@ async def _critique_loop(runner: Runner, facts: Facts, overview: Overview, optio
         targets = [s for s in overview.sections if s.key in errors and s.content is not None]
         if not targets:
             break
-        options.progress.begin(f"revise round {round_}", len(targets))
+        options.progress.begin(_("revise round {n}").format(n=round_), len(targets))
         before = {s.key: len(errors[s.key]) for s in targets}
 
         async def redo(section: Section, round_: int = round_, errors: dict[str, list[Finding]] = errors,
@@ -418,7 +419,7 @@ def write_overview(facts: Facts, settings: ModelSettings, options: WriteOptions 
                    model: Model | None = None, resume: Overview | None = None) -> Overview:
     """Synchronous entry point used by the CLI, tests and evals."""
     if options is not None and options.max_rounds < 0:
-        raise InputError("--max-rounds must be 0 or more.")
+        raise InputError(_("--max-rounds must be 0 or more."))
     own = model is None  # a model made here is closed here (its HTTP connections with it)
 
     async def run(model: Model) -> Overview:
