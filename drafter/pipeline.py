@@ -33,6 +33,7 @@ from drafter.draft.render_markdown import title_for
 from drafter.errors import DrafterError, InputError
 from drafter.facts.catalog import select_sections, spec
 from drafter.facts.model import Facts
+from drafter.i18n import _
 from drafter.llm import chains
 from drafter.llm.cassettes import CassetteStore
 from drafter.llm.loop import Budget, CallContext, ContentCheck, run_structured
@@ -355,7 +356,7 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
     todo = [s for s in overview.sections if s.key != "summary" and (s.content is None or s.state == "failed"
                                                                     or s.key in planned)]
     proposals = plan.propose if plan is not None else set()
-    options.progress.begin("draft", len(todo) + 2)
+    options.progress.begin(_("draft"), len(todo) + 2)
 
     async def one(section: Section) -> None:
         try:
@@ -377,7 +378,7 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
         failed = await _draft_closing_or_propose(runner, facts, overview, known, "summary" in proposals)
         if "opening" not in failed:
             overview.opening_stale = False
-    options.progress.step("opening / summary")
+    options.progress.step(_("opening / summary"))
     only = None if plan is None else {s.key for s in todo if s.key not in proposals} | (
         {"summary"} if plan.closing and "summary" not in proposals else set())
     await _critique_loop(runner, facts, overview, options, known, only)
@@ -420,7 +421,7 @@ async def _critique_loop(runner: Runner, facts: Facts, overview: Overview, optio
                    and (only is None or s.key in only)]
         if not targets:
             break
-        options.progress.begin(f"revise round {round_}", len(targets))
+        options.progress.begin(_("revise round {n}").format(n=round_), len(targets))
         before = {s.key: len(errors[s.key]) for s in targets}
 
         async def redo(section: Section, round_: int = round_, errors: dict[str, list[Finding]] = errors,
@@ -469,7 +470,7 @@ def write_overview(facts: Facts, settings: ModelSettings, options: WriteOptions 
                    plan: UpdatePlan | None = None) -> Overview:
     """Synchronous entry point used by the CLI, tests and evals."""
     if options is not None and options.max_rounds < 0:
-        raise InputError("--max-rounds must be 0 or more.")
+        raise InputError(_("--max-rounds must be 0 or more."))
     own = model is None  # a model made here is closed here (its HTTP connections with it)
 
     async def run(model: Model) -> Overview:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drafter import critic
+from drafter import critic, i18n
 from drafter.critic.document import PLACEHOLDER_RE
 from drafter.draft.model import (
     Bullet,
@@ -87,7 +87,8 @@ def find_section(overview: Overview, key: str) -> Section:
         return overview.section(key)
     except KeyError:
         keys = ", ".join(s.key for s in overview.sections)
-        raise InputError(f"no section '{key}' in this draft; sections: {keys}.") from None
+        raise InputError(i18n._("no section '{name}' in this draft; sections: {sections}.").format(
+            name=key, sections=keys)) from None
 
 
 def section_findings(overview: Overview, facts: Facts, key: str) -> list[Finding]:
@@ -257,7 +258,7 @@ def undo(overview: Overview, key: str) -> int:
     section = find_section(overview, key)
     current = section.version
     if current is None or current.parent is None:
-        raise InputError(f"section '{key}' has no earlier version to restore.")
+        raise InputError(i18n._("section '{key}' has no earlier version to restore.").format(key=key))
     make_current(section, section.history[current.parent - 1])
     if key == "summary" and overview.closing_inputs is None:
         section.state = "ok"
@@ -316,7 +317,7 @@ def parse_section_markdown(text: str, key: str, facts: Facts) -> SectionContent:
     own = facts.for_section(key) + [f for f in facts.items if f.section != key]
     blocks = _blocks(text)
     if not blocks:
-        raise EditParseError(1, "the edited section is empty; nothing was saved.")
+        raise EditParseError(1, i18n._("the edited section is empty; nothing was saved."))
 
     def ids(fragment: str) -> list[str]:
         return [f.id for f in own if fact_is_used(f.text, fragment)]

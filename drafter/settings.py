@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from drafter import i18n
 from drafter.errors import InputError
 
 DEFAULT_MODEL = "offline"
@@ -73,10 +74,10 @@ def parse_model_name(name: str | None) -> str:
         return name
     if needs_rest == "plugin" and kind and _plugin_kind(kind):
         return name
-    raise InputError(
-        f"unknown model '{name}': use 'offline', 'mock' or 'openai:<model>' (e.g. openai:gpt-4o-mini, "
+    raise InputError(i18n._(
+        "unknown model '{name}': use 'offline', 'mock' or 'openai:<model>' (e.g. openai:gpt-4o-mini, "
         "openai:deepseek-chat with --base-url)."
-    )
+    ).format(name=name))
 
 
 def _plugin_kind(kind: str) -> bool:
@@ -121,14 +122,14 @@ def read_config() -> tuple[dict[str, Any], Path | None]:
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise InputError(f"{path}: invalid TOML: {exc}.") from None
+                raise InputError(i18n._("{path}: invalid TOML: {error}.").format(path=path, error=exc)) from None
             unknown = set(data) - _KEYS - {"api_key"}
             if unknown:
-                raise InputError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; "
-                                 f"known: {', '.join(sorted(_KEYS))}.")
+                raise InputError(i18n._("{path}: unknown setting(s) {unknown}; known: {known}.").format(
+                    path=path, unknown=', '.join(sorted(unknown)), known=', '.join(sorted(_KEYS))))
             if "api_key" in data and (path.stat().st_mode & 0o077):
-                raise InputError(f"{path}: holds api_key but is readable by others; run `chmod 600 {path}` "
-                                 "or use the OPENAI_API_KEY environment variable.")
+                raise InputError(i18n._("{path}: holds api_key but is readable by others; run `chmod 600 {path}` "
+                                        "or use the OPENAI_API_KEY environment variable.").format(path=path))
             return data, path
     return {}, None
 
@@ -153,18 +154,18 @@ def resolve_settings(**options: Any) -> Settings:
         timeout = float(values["timeout"])
         retries = int(values["max_retries"])
     except (TypeError, ValueError) as exc:
-        raise InputError(f"invalid numeric setting: {exc}.") from None
+        raise InputError(i18n._("invalid numeric setting: {error}.").format(error=exc)) from None
     if concurrency < 1 or max_rounds < 0:
-        raise InputError("concurrency must be ≥ 1 and max_rounds ≥ 0.")
+        raise InputError(i18n._("concurrency must be ≥ 1 and max_rounds ≥ 0."))
     if values["structured_output"] not in STRUCTURED_MODES:
-        raise InputError(f"structured_output must be one of {', '.join(STRUCTURED_MODES)}.")
+        raise InputError(i18n._("structured_output must be one of {modes}.").format(modes=', '.join(STRUCTURED_MODES)))
     model = ModelSettings(name=parse_model_name(str(values["model"])), base_url=values["base_url"],
                           timeout=timeout, max_retries=retries, structured_output=values["structured_output"],
                           api_key=options.get("api_key"))
     prices = config.get("prices") or {}
     if not isinstance(prices, dict) or not all(isinstance(v, dict) for v in prices.values()):
-        raise InputError(f"{path}: prices must be tables like [prices.\"openai:gpt-4o-mini\"] input = 0.15 "
-                         "output = 0.6 (per million tokens).")
+        raise InputError(i18n._("{path}: prices must be tables like [prices.\"openai:gpt-4o-mini\"] input = 0.15 "
+                                "output = 0.6 (per million tokens).").format(path=path))
     return Settings(model, concurrency, max_rounds, str(values["language"]), sources, values, prices)
 
 

@@ -33,6 +33,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
                  "DRAFTER_MAX_ROUNDS", "DRAFTER_LANGUAGE", "DRAFTER_RECORDINGS", "DRAFTER_CACHE_DIR", "EDITOR",
                  "DRAFTER_AUTHOR"):
         monkeypatch.delenv(name, raising=False)
+    for name in ("DRAFTER_UI_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):  # the interface language: English
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 

@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, err, out, settings_from, warn_if_closing_stale
+from drafter.i18n import _, ngettext, severity_label
 
 if TYPE_CHECKING:
     from drafter.critic.checks import CheckReport
@@ -54,10 +55,11 @@ def _warn_if_markdown_stale(file: Path) -> None:
     why = store.markdown_mismatch(directory)
     if why is not None:
         md = directory / store.OVERVIEW_MD
-        err.print("[yellow]warning:[/yellow] " + escape(
-            f"{md} is not the overview.md rendered from {directory / store.OVERVIEW_JSON} ({why}); "
-            f"`drafter write FACTS -o {directory} --resume`, or the next revise, edit or undo that saves, "
-            "rewrites it from overview.json."))
+        err.print("[yellow]" + _("warning:") + "[/yellow] " + escape(_(
+            "{md} is not the overview.md rendered from {json} ({why}); "
+            "`drafter write FACTS -o {directory} --resume`, or the next revise, edit or undo that saves, "
+            "rewrites it from overview.json.").format(md=md, json=directory / store.OVERVIEW_JSON, why=why,
+                                                       directory=directory)))
 
 
 def _print_report(report: CheckReport) -> None:
@@ -66,8 +68,8 @@ def _print_report(report: CheckReport) -> None:
     def mark(v: bool | None) -> str:
         return "[dim]–[/dim]" if v is None else "[green]✓[/green]" if v else "[red]✗[/red]"
 
-    table = Table(title="Sections", show_lines=False)
-    for col in ("section", "present", "errors", "warnings"):
+    table = Table(title=_("Sections"), show_lines=False)
+    for col in (_("section"), _("present"), _("errors"), _("warnings")):
         table.add_column(col)
     for row in report.sections:
         key = row["key"]
@@ -76,8 +78,8 @@ def _print_report(report: CheckReport) -> None:
         table.add_row(f"{row['title']}", mark(row["present"]), str(errs) if errs else "", str(warns) if warns else "")
     out.print(table)
     if report.goals:
-        goals = Table(title="Goals (S M A R T)")
-        goals.add_column("goal", overflow="fold")
+        goals = Table(title=_("Goals (S M A R T)"))
+        goals.add_column(_("goal"), overflow="fold")
         for dim in ("S", "M", "A", "R", "T"):
             goals.add_column(dim, justify="center")
         for g in report.goals:
@@ -87,9 +89,11 @@ def _print_report(report: CheckReport) -> None:
         out.print(goals)
     for f in report.findings:
         colour = {"error": "red", "warning": "yellow"}.get(f.severity, "dim")
-        line = f"[{colour}]{f.severity:7}[/{colour}] " + escape(f"[{f.check}] {f.section or '-'}: {f.message}")
+        label = severity_label(f.severity)
+        line = f"[{colour}]{label:7}[/{colour}] " + escape(f"[{f.check}] {f.section or '-'}: {f.message}")
         out.print(line + (f"\n          {escape(f.evidence)}" if f.evidence else ""))
-    out.print(f"{report.errors} error(s), {report.warnings} warning(s)")
+    out.print(ngettext("{n} error", "{n} errors", report.errors).format(n=report.errors) + _(", ")
+              + ngettext("{n} warning", "{n} warnings", report.warnings).format(n=report.warnings))
 
 
 def sections(lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh") -> None:
@@ -98,11 +102,11 @@ def sections(lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "z
 
     from drafter.facts.catalog import CATALOG
 
-    table = Table(title="Section catalog")
-    for col in ("key", "title", "included"):
+    table = Table(title=_("Section catalog"))
+    for col in (_("key"), _("title"), _("included")):
         table.add_column(col)
     for s in CATALOG:
-        table.add_row(s.key, s.title(lang), "required" if s.required else "when facts exist")
+        table.add_row(s.key, s.title(lang), _("required") if s.required else _("when facts exist"))
     out.print(table)
 
 

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from drafter.cli.common import err, out
+from drafter.i18n import _
 
 if TYPE_CHECKING:
     from drafter.evaluation.report import BaselineDiff
@@ -63,13 +64,13 @@ def eval_command(
     from drafter.evaluation.runner import EvalOptions, run_eval
 
     if record and replay:
-        raise InputError("--record and --replay exclude each other: record once, then replay.")
+        raise InputError(_("--record and --replay exclude each other: record once, then replay."))
     options = EvalOptions(model=model, base_url=base_url, mode="record" if record else "replay" if replay else
                           "default", strict=strict, recordings=recordings, saboteur=saboteur, overlap=overlap,
                           measure=measure)
     options.validate()
     if saboteur is not None and write_baseline is not None:
-        raise InputError("--saboteur and --write-baseline exclude each other: a baseline must not hold defects.")
+        raise InputError(_("--saboteur and --write-baseline exclude each other: a baseline must not hold defects."))
     skipped: list[Path] = []
     found = case_mod.discover(paths, skipped)
     for folder in skipped:

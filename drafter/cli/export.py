@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from drafter.cli.common import err, out, warn_if_closing_stale
 from drafter.errors import InputError
+from drafter.i18n import _
 
 FORMATS = ("docx", "md", "json")
 _SUFFIX_FORMATS = {".docx": "docx", ".md": "md", ".markdown": "md", ".json": "json"}
@@ -34,12 +35,12 @@ def export_draft(directory: Path, fmt: str | None, output: Path | None, force: b
     draft_dir = directory if directory.is_dir() else directory.parent
     if output is None:
         if fmt != "docx":
-            raise InputError(f"--format {fmt} needs -o FILE (the draft already holds "
-                             f"{draft_dir / ('overview.' + fmt)}).")
+            raise InputError(_("--format {format} needs -o FILE (the draft already holds {file}).").format(
+                format=fmt, file=draft_dir / ('overview.' + fmt)))
         output = draft_dir / "overview.docx"
     source = draft_dir / (store.OVERVIEW_MD if fmt == "md" else store.OVERVIEW_JSON)
     if output.exists() and output.resolve() == source.resolve():
-        raise InputError(f"{output}: is the draft's own file; choose another -o.")
+        raise InputError(_("{output}: is the draft's own file; choose another -o.").format(output=output))
     _check_target(output, force)
     if fmt == "docx":
         from drafter.draft.render_docx import write_docx
@@ -60,15 +61,16 @@ def _export_format(fmt: str | None, output: Path | None) -> str:
     normal = fmt.strip().lower().lstrip(".")
     normal = {"markdown": "md", "word": "docx"}.get(normal, normal)
     if normal not in FORMATS:
-        raise InputError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}.")
+        raise InputError(_("unknown format '{format}'; choose one of {formats}.").format(
+            format=fmt, formats=', '.join(FORMATS)))
     return normal
 
 
 def _check_target(path: Path, force: bool) -> None:
     if path.is_dir():
-        raise InputError(f"{path}: is a directory; give a file name with -o.")
+        raise InputError(_("{path}: is a directory; give a file name with -o.").format(path=path))
     if path.exists() and not force:
-        raise InputError(f"{path}: already exists; pass --force to overwrite it.")
+        raise InputError(_("{path}: already exists; pass --force to overwrite it.").format(path=path))
 
 
 def export(
@@ -81,7 +83,7 @@ def export(
 ) -> None:
     """Export a draft as Word (.docx), Markdown or JSON."""
     path, fmt = export_draft(directory, fmt, output, force)
-    err.print(f"[green]✓[/green] exported {escape(str(path))} ({fmt})")
+    err.print("[green]✓[/green] " + _("exported {path} ({format})").format(path=escape(str(path)), format=fmt))
     warn_if_closing_stale(directory if directory.is_dir() else directory.parent)
 
 
@@ -99,7 +101,7 @@ def facts_schema_path() -> Path:
 def facts_template(lang: str) -> str:
     """The commented facts template in `lang`, its first line pointing editors at the facts JSON Schema."""
     if lang not in LANGUAGES:
-        raise InputError(f"unknown language '{lang}'; choose zh or en.")
+        raise InputError(_("unknown language '{lang}'; choose zh or en.").format(lang=lang))
     body = (resources.files("drafter") / TEMPLATE_DIR / f"facts.{lang}.yaml").read_text(encoding="utf-8")
     return f"# yaml-language-server: $schema={facts_schema_path().resolve().as_uri()}\n{body}"
 
@@ -107,7 +109,7 @@ def facts_template(lang: str) -> str:
 def write_template(path: Path, lang: str, force: bool) -> None:
     """Write the facts template to `path` (YAML only), refusing to overwrite without `force`."""
     if path.suffix.lower() not in (".yaml", ".yml"):
-        raise InputError(f"{path}: the template is YAML; use a .yaml or .yml file name.")
+        raise InputError(_("{path}: the template is YAML; use a .yaml or .yml file name.").format(path=path))
     text = facts_template(lang)
     _check_target(path, force)
     from drafter.draft.store import atomic_write
@@ -127,8 +129,8 @@ def init(
 
         lang = resolve_settings().language
     write_template(file, lang, force)
-    err.print(f"[green]✓[/green] wrote {escape(str(file))} — fill it in, then run: "
-              f"drafter write {escape(str(file))} -o out/", soft_wrap=True)
+    err.print("[green]✓[/green] " + _("wrote {file} — fill it in, then run: drafter write {file} -o out/").format(
+        file=escape(str(file))), soft_wrap=True)
 
 
 # --- config -------------------------------------------------------------------------------------------------------
@@ -197,19 +199,21 @@ def config_command(
         return
     from rich.table import Table
 
-    table = Table(title="Effective settings")
-    for col in ("setting", "value", "source"):
+    table = Table(title=_("Effective settings"))
+    for col in (_("setting"), _("value"), _("source")):
         table.add_column(col)
+    kinds = {"option": _("option"), "env": _("env"), "config": _("config"), "default": _("default")}
     for name, row in report["settings"].items():
-        source = row["source"] + (f" {row['origin']}" if row["origin"] else "")
+        source = kinds.get(row["source"], row["source"]) + (f" {row['origin']}" if row["origin"] else "")
         value = "" if row["value"] is None else str(row["value"])
         table.add_row(name, escape(value), escape(source))
     api = report["openai_api_key"]
-    table.add_row("OPENAI_API_KEY", escape(api["value"]), "env" if api["set"] else "-")
+    shown = {"not set": _("not set"), "set (hidden)": _("set (hidden)")}.get(api["value"], api["value"])
+    table.add_row("OPENAI_API_KEY", escape(shown), kinds["env"] if api["set"] else "-")
     out.print(table)
     searched = ", ".join(report["config_search"])
-    used = report["config_file"] or f"none (looked for {searched})"
-    out.print(f"config file: {escape(used)}", soft_wrap=True)
+    used = report["config_file"] or _("none (looked for {paths})").format(paths=searched)
+    out.print(_("config file: {file}").format(file=escape(used)), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

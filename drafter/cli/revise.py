@@ -9,6 +9,8 @@ import typer
 from rich.markup import escape
 
 from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, err, out, settings_from, warn_if_closing_stale
+from drafter.cli.section_arg import resolve_section
+from drafter.i18n import _, severity_label, status_label
 
 if TYPE_CHECKING:
     from drafter.draft.model import Overview, SectionContent
@@ -16,7 +18,8 @@ if TYPE_CHECKING:
     from drafter.settings import ModelSettings
 
 DirArg = Annotated[Path, typer.Argument(help="Draft directory (made by `drafter write`).", show_default=False)]
-KeyArg = Annotated[str, typer.Argument(help="Section key, e.g. goals (see `drafter sections`).", show_default=False)]
+KeyArg = Annotated[str, typer.Argument(help="Section: key, title or number, e.g. goals or 运营目标 (see `drafter "
+                                       "sections`).", show_default=False)]
 
 
 def _model_for(overview: Overview, model: str | None, base_url: str | None, api_key: str | None) -> ModelSettings:
@@ -36,23 +39,25 @@ def _show_proposal(p: Proposal) -> None:
         err.print(f"[yellow]{escape(p.note)}[/yellow]")
     lines = diff(p.before, p.after)
     if not lines:
-        out.print("[dim]no change to the section text[/dim]")
+        out.print("[dim]" + _("no change to the section text") + "[/dim]")
     for line in lines:
         colour = "green" if line.startswith("+") else "red" if line.startswith("-") else \
             "cyan" if line.startswith("@@") else "dim"
         out.print(f"[{colour}]{escape(line)}[/{colour}]", soft_wrap=True)
     status = status_of(p.findings)
     colour = {"clean": "green", "warnings": "yellow", "errors": "red"}[status]
-    out.print(f"critic: [{colour}]{status}[/{colour}] · model calls {p.calls}")
+    out.print(_("critic: {status} · model calls {calls}").format(
+        status=f"[{colour}]{status_label(status)}[/{colour}]", calls=p.calls))
     for f in p.findings:
         if f.severity != "info":
-            out.print(f"  {f.severity}: " + escape(f"[{f.check}] {f.message} {f.evidence}"), soft_wrap=True)
+            out.print(f"  {severity_label(f.severity)}: " + escape(f"[{f.check}] {f.message} {f.evidence}"),
+                      soft_wrap=True)
 
 
 def _decide(p: Proposal, yes: bool) -> str:
     if yes:
         return "accept"
-    choice = typer.prompt("accept [a] / reject [r] / edit [e]", default="a").strip().lower()
+    choice = typer.prompt(_("accept [a] / reject [r] / edit [e]"), default="a").strip().lower()
     return {"a": "accept", "r": "reject", "e": "edit"}.get(choice[:1], "reject")
 
 
@@ -67,16 +72,17 @@ def _edit_text(text: str) -> str | None:
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
-        raise InputError("no editor: set $EDITOR (e.g. export EDITOR=nano) and try again.")
+        raise InputError(_("no editor: set $EDITOR (e.g. export EDITOR=nano) and try again."))
     with tempfile.TemporaryDirectory(prefix="drafter-edit-") as tmp:
         path = Path(tmp) / "section.md"
         path.write_text(text, encoding="utf-8")
         try:
             code = subprocess.call([*shlex.split(editor), str(path)])
         except OSError as exc:
-            raise InputError(f"could not start the editor '{editor}': {exc}.") from None
+            raise InputError(_("could not start the editor '{editor}': {error}.").format(editor=editor, error=exc)
+                             ) from None
         if code != 0:
-            raise InputError(f"the editor exited with code {code}; nothing was saved.")
+            raise InputError(_("the editor exited with code {code}; nothing was saved.").format(code=code))
         edited = path.read_text(encoding="utf-8")
     return None if edited.strip() == text.strip() else edited
 
@@ -124,14 +130,14 @@ def _revise_one(directory: Path, overview: Overview, key: str, instruction: str 
     proposal = pending or revise.propose(overview, key, instruction, settings)
     _show_proposal(proposal)
     if not proposal.changed:
-        out.print("[dim]nothing to accept; the draft is unchanged[/dim]")
+        out.print("[dim]" + _("nothing to accept; the draft is unchanged") + "[/dim]")
         return False
     decision = _decide(proposal, yes)
     content, origin = proposal.content, "update" if pending is not None else "revise"
     if decision == "edit":
         edited = _edit_text(proposal.after)
         if edited is None:
-            out.print("[dim]editor closed without changes; keeping the proposal[/dim]")
+            out.print("[dim]" + _("editor closed without changes; keeping the proposal") + "[/dim]")
         else:
             content, origin = _parse_edit(directory, overview, key, edited), "edit"
         decision = "accept"
@@ -139,15 +145,16 @@ def _revise_one(directory: Path, overview: Overview, key: str, instruction: str 
         if pending is not None:
             revise.reject_proposal(overview, key)
             store.save(directory, overview)
-            out.print("rejected; the redraft is dropped and the edited version stays")
+            out.print(_("rejected; the redraft is dropped and the edited version stays"))
             return False
-        out.print("rejected; the draft is unchanged")
+        out.print(_("rejected; the draft is unchanged"))
         return False
     revise.accept(overview, key, content, settings.name, instruction, origin)
     store.save(directory, overview)
-    out.print(f"[green]✓[/green] saved {key} v{overview.section(key).current}")
+    out.print("[green]✓[/green] " + _("saved {section} v{n}").format(section=key, n=overview.section(key).current))
     if overview.opening_stale:
-        out.print("[yellow]the opening and summary may be out of date: run with --refresh-summary[/yellow]")
+        out.print("[yellow]" + _("the opening and summary may be out of date: run with --refresh-summary")
+                  + "[/yellow]")
     return True
 
 
@@ -172,7 +179,7 @@ def revise(
         overview = store.load(directory)
         settings = _model_for(overview, model, base_url, api_key)
         if section is not None:
-            _revise_one(directory, overview, section, instruction, settings, yes)
+            _revise_one(directory, overview, resolve_section(overview, section), instruction, settings, yes)
         elif not refresh_summary:
             _loop(directory, overview, settings)
         if refresh_summary:
@@ -182,32 +189,33 @@ def revise(
                 store.save(directory, overview)  # keeps what did refresh; the failed part stays marked stale
                 raise
             store.save(directory, overview)
-            out.print(f"[green]✓[/green] refreshed the opening and summary ({calls} model calls)")
+            out.print("[green]✓[/green] " + _("refreshed the opening and summary ({n} model calls)").format(n=calls))
 
 
 def _loop(directory: Path, overview: Overview, settings: ModelSettings) -> None:
     from rich.table import Table
 
     from drafter import revise as lib
+    from drafter.errors import InputError
 
     while True:
-        table = Table(title="Sections")
-        for col in ("#", "key", "title", "status", "version"):
+        table = Table(title=_("Sections"))
+        for col in ("#", _("key"), _("title"), _("status"), _("version")):
             table.add_column(col)
         for i, s in enumerate(overview.sections, 1):
             status = "stale" if s.state == "stale" else s.state if s.state == "failed" else lib.status_of(
                 [f for f in overview.findings if f.section == s.key])
-            table.add_row(str(i), s.key, s.title, status, f"v{s.current or 0}")
+            table.add_row(str(i), s.key, s.title, status_label(status), f"v{s.current or 0}")
         out.print(table)
-        choice = typer.prompt("section (number or key, q to quit)", default="q").strip()
+        choice = typer.prompt(_("section (number, key or title; q to quit)"), default="q").strip()
         if choice.lower() in ("q", "quit", "exit", ""):
             return
-        key = overview.sections[int(choice) - 1].key if choice.isdigit() and 0 < int(choice) <= len(
-            overview.sections) else choice
-        if key not in {s.key for s in overview.sections}:
-            out.print(f"[red]no section '{escape(choice)}'[/red]")
+        try:
+            key = resolve_section(overview, choice)
+        except InputError as exc:
+            out.print(f"[red]{escape(str(exc))}[/red]")
             continue
-        text = typer.prompt("instruction (empty: address the critique)", default="", show_default=False).strip()
+        text = typer.prompt(_("instruction (empty: address the critique)"), default="", show_default=False).strip()
         _revise_one(directory, overview, key, text or None, settings, yes=False)
 
 
@@ -218,13 +226,14 @@ def history(directory: DirArg, section: KeyArg) -> None:
     from drafter.draft import store
     from drafter.revise import find_section
 
-    target = find_section(store.load(directory), section)
+    overview = store.load(directory)
+    target = find_section(overview, resolve_section(overview, section))
     table = Table(title=f"{target.title} ({target.key})")
-    for col in ("", "v", "time", "model", "origin", "instruction", "status"):
-        table.add_column(col, no_wrap=col == "time", min_width=26 if col == "time" else None)
+    for col in ("", "v", _("time"), _("model"), _("origin"), _("instruction"), _("status")):
+        table.add_column(col, no_wrap=col == _("time"), min_width=26 if col == _("time") else None)
     for v in target.history:
         table.add_row("→" if v.n == target.current else "", str(v.n), local_time(v.created), v.model, v.origin,
-                      escape(v.instruction or ""), v.status)
+                      escape(v.instruction or ""), status_label(v.status))
     out.print(table)
     warn_if_closing_stale(directory)
 
@@ -251,9 +260,10 @@ def undo(directory: DirArg, section: KeyArg) -> None:
 
     with store.locked(directory):
         overview = store.load(directory)
+        section = resolve_section(overview, section)
         n = revise.undo(overview, section)
         store.save(directory, overview)
-    out.print(f"[green]✓[/green] {section} is back at v{n}")
+    out.print("[green]✓[/green] " + _("{section} is back at v{n}").format(section=section, n=n))
     warn_if_closing_stale(directory)
 
 
@@ -265,11 +275,12 @@ def edit(directory: DirArg, section: KeyArg) -> None:
 
     with store.locked(directory):
         overview = store.load(directory)
+        section = resolve_section(overview, section)
         target = revise.find_section(overview, section)
         before = section_body(target.content, overview.language) if target.content else ""
         edited = _edit_text(before)
         if edited is None:
-            out.print("no changes; the draft is unchanged")
+            out.print(_("no changes; the draft is unchanged"))
             return
         content = _parse_edit(directory, overview, section, edited)
         try:
@@ -279,9 +290,10 @@ def edit(directory: DirArg, section: KeyArg) -> None:
             err.print(f"your edit is kept in {escape(str(_keep_edit(directory, section, edited)))}.", soft_wrap=True)
             raise
     findings = [f for f in overview.findings if f.section == section and f.severity != "info"]
-    out.print(f"[green]✓[/green] saved {section} v{target.current} ({revise.status_of(findings)})")
+    out.print("[green]✓[/green] " + _("saved {section} v{n}").format(section=section, n=target.current)
+              + f" ({status_label(revise.status_of(findings))})")
     for f in findings:
-        out.print(f"  {f.severity}: " + escape(f"[{f.check}] {f.message} {f.evidence}"), soft_wrap=True)
+        out.print(f"  {severity_label(f.severity)}: " + escape(f"[{f.check}] {f.message} {f.evidence}"), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

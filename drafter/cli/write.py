@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 
 from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, err, out, settings_from
+from drafter.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from drafter.draft.model import Overview
@@ -69,7 +70,8 @@ def write(
     if previous is None:
         store.check_writable(output, force)
     if settings.model.name == "offline" and not as_json:
-        err.print("[dim]model: offline (deterministic, no network); --model openai:<name> for an LLM[/dim]")
+        err.print("[dim]" + _("model: offline (deterministic, no network); --model openai:<name> for an LLM")
+                  + "[/dim]")
     log = (lambda text: err.print(f"[dim]{escape(text)}[/dim]")) if verbose else None
     base = settings.model.base_url or os.environ.get("OPENAI_BASE_URL") or None
     with store.locked(output), _RichProgress() as progress:
@@ -143,9 +145,10 @@ def _print_update(plan: UpdatePlan, lang: str, output: Path) -> None:
 
 def _first_failure(failure: Failure, base_url: str | None) -> None:
     """The first failed request, said once as it happens: what failed, where, and what to try."""
-    where = f" from {base_url}" if base_url else ""
-    err.print(f"[red]✗ a request failed{escape(where)}: {escape(failure.describe())}[/red]")
-    err.print(f"  [yellow]hint:[/yellow] {escape(failure.hint())}")
+    where = _(" from {url}").format(url=base_url) if base_url else ""
+    err.print("[red]✗ " + _("a request failed{where}").format(where=escape(where))
+              + f": {escape(failure.describe())}[/red]")
+    err.print("  [yellow]" + _("hint:") + f"[/yellow] {escape(failure.hint())}")
 
 
 def _save_partial(output: Path, options: Any) -> bool:
@@ -165,8 +168,9 @@ def _save_partial(output: Path, options: Any) -> bool:
     store.save(output, partial)
     done = sum(1 for s in partial.sections if s.content is not None)
     failed = sum(1 for s in partial.sections if s.content is None)
-    err.print(f"[yellow]interrupted: kept {done} finished and {failed} failed or unfinished section(s) in {output}; "
-              "continue with --resume[/yellow]")
+    err.print("[yellow]" + _("interrupted: kept {done} finished and {failed} failed or unfinished section(s) in "
+                             "{output}; continue with --resume").format(done=done, failed=failed, output=output)
+              + "[/yellow]")
     return True
 
 
@@ -195,30 +199,36 @@ def _closing_summary(overview: Overview, output: Path, markdown: str,
     errors = sum(1 for f in overview.findings if f.severity == "error")
     warnings = sum(1 for f in overview.findings if f.severity == "warning")
     failed = [s.title for s in overview.sections if s.state == "failed"]
-    tokens = f"{overview.usage.tokens}{' (estimated)' if overview.usage.estimated else ''}"
+    tokens = f"{overview.usage.tokens}" + (_(" (estimated)") if overview.usage.estimated else "")
     cost = overview.usage.cost((prices or {}).get(overview.model))
     cached = sum(1 for e in overview.usage.entries if e.cached)
     if cached:
-        tokens += f" · cached answers {cached}"
+        tokens += _(" · cached answers {n}").format(n=cached)
     if cost is not None:
-        tokens += f" · cost {cost:.4f}"
-    err.print(f"[green]✓[/green] wrote {output / 'overview.md'} and overview.json")
-    err.print(f"  sections {len(overview.sections)} · characters {len(markdown)} · "
-              f"placeholders {len(PLACEHOLDER_RE.findall(markdown))} · questions {len(overview.questions)} · "
-              f"model calls {overview.usage.calls} · tokens {tokens}")
+        tokens += _(" · cost {cost}").format(cost=f"{cost:.4f}")
+    err.print("[green]✓[/green] " + _("wrote {path} and overview.json").format(path=output / "overview.md"))
+    err.print("  " + _("sections {sections} · characters {characters} · placeholders {placeholders} · questions "
+                       "{questions} · model calls {calls} · tokens {tokens}").format(
+        sections=len(overview.sections), characters=len(markdown), placeholders=len(PLACEHOLDER_RE.findall(markdown)),
+        questions=len(overview.questions), calls=overview.usage.calls, tokens=tokens))
     if stats is not None:
-        probes = f" ({stats.probes} structured-output mode probe(s))" if stats.probes else ""
-        lowered = f" · concurrency lowered to {stats.lowered_to}" if stats.lowered_to else ""
-        err.print(f"  HTTP requests {stats.requests} · failed {stats.failed}{probes} · retried {stats.retried}"
-                  f"{lowered}")
-    err.print(f"  critic: {errors} error(s), {warnings} warning(s) after {overview.rounds} revision round(s)")
+        probes = ngettext(" ({n} structured-output mode probe)", " ({n} structured-output mode probes)",
+                          stats.probes).format(n=stats.probes) if stats.probes else ""
+        lowered = _(" · concurrency lowered to {n}").format(n=stats.lowered_to) if stats.lowered_to else ""
+        err.print("  " + _("HTTP requests {requests} · failed {failed}{probes} · retried {retried}{lowered}").format(
+            requests=stats.requests, failed=stats.failed, probes=probes, retried=stats.retried, lowered=lowered))
+    err.print("  " + _("critic: {errors}, {warnings} after {rounds}").format(
+        errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
+        rounds=ngettext("{n} revision round", "{n} revision rounds", overview.rounds).format(n=overview.rounds)))
     for f in overview.findings:
         if f.severity == "error":
             err.print("  [red]✗[/red] " + escape(f"[{f.check}] {f.section or ''}: {f.message} — {f.evidence}"))
     if failed:
-        err.print(f"  [red]failed sections: {', '.join(failed)}[/red] — rerun with --resume")
+        err.print("  [red]" + _("failed sections: {sections}").format(sections=", ".join(failed)) + "[/red] — "
+                  + _("rerun with --resume"))
     if overview.questions:
-        err.print("  questions for you:")
+        err.print("  " + _("questions for you:"))
         for q in overview.questions:
             err.print(f"   • {q.text}")
 
@@ -251,11 +261,11 @@ class _RichProgress:
         self.progress.update(self.task, advance=1, description=f"{'✓' if ok else '✗'} {label}")
         self._show()
         if not ok:
-            err.print(f"[red]✗ {label} failed[/red]")
+            err.print("[red]✗ " + _("{label} failed").format(label=label) + "[/red]")
 
     def _show(self) -> None:
         if self.task is not None:
-            text = " · ".join(f"{label} {n} tok" for label, n in self.streaming.items())
+            text = " · ".join(_("{label} {n} tok").format(label=label, n=n) for label, n in self.streaming.items())
             self.progress.update(self.task, streaming=text)
 
     def __enter__(self) -> _RichProgress:

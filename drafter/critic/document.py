@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drafter import i18n
 from drafter.draft.blocks import FAILED_RE, PLACEHOLDER_RE, Block, opening_block, section_blocks, to_markdown
 from drafter.draft.model import Goal, GoalsSection, Overview, fact_ids_of
 from drafter.draft.text import one_line, unescape
@@ -196,7 +197,7 @@ def load_document(path: Path, lang: str | None = None) -> tuple[Document, Overvi
     if path.is_dir():
         path = path / "overview.json"
     if not path.is_file():
-        raise InputError(f"{path}: no such file.")
+        raise InputError(i18n._("{path}: no such file.").format(path=path))
     if path.suffix.lower() == ".json":
         from drafter.draft.store import load
 
@@ -204,12 +205,12 @@ def load_document(path: Path, lang: str | None = None) -> tuple[Document, Overvi
         return from_overview(overview), overview
     text = decode(path.read_bytes(), path)
     if not text.strip():
-        raise InputError(f"{path}: the file is empty.")
+        raise InputError(i18n._("{path}: the file is empty.").format(path=path))
     doc = from_markdown(text, lang)
     if not doc.sections:
-        raise InputError(
-            f"{path}: found no section headings; expected headings such as '## 一、运营目标' or '# 1. Goals'."
-        )
+        raise InputError(i18n._(
+            "{path}: found no section headings; expected headings such as '## 一、运营目标' or '# 1. Goals'."
+        ).format(path=path))
     return doc, None
 
 

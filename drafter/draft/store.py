@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from drafter.draft.model import Overview
 from drafter.draft.render_markdown import render
 from drafter.errors import DraftLockedError, InputError, Interrupted
+from drafter.i18n import _
 
 OVERVIEW_JSON = "overview.json"
 OVERVIEW_MD = "overview.md"
@@ -68,13 +69,13 @@ def atomic_write(path: Path, data: str | bytes) -> None:
 def check_writable(directory: Path, force: bool) -> None:
     """Refuse to overwrite an existing draft unless `force`."""
     if directory.exists() and not directory.is_dir():
-        raise InputError(f"{directory}: exists and is not a directory.")
+        raise InputError(_("{directory}: exists and is not a directory.").format(directory=directory))
     existing = [n for n in (OVERVIEW_JSON, OVERVIEW_MD) if (directory / n).exists()]
     if existing and not force:
-        raise InputError(
-            f"{directory}: already holds a draft ({', '.join(existing)}); pass --force to overwrite it, "
+        raise InputError(_(
+            "{directory}: already holds a draft ({files}); pass --force to overwrite it, "
             "choose another -o, or use `drafter revise` to change it."
-        )
+        ).format(directory=directory, files=', '.join(existing)))
 
 
 def markdown_digest(markdown: str | bytes) -> str:
@@ -132,13 +133,15 @@ def load(directory: Path) -> Overview:
     """Load a draft directory's overview.json."""
     path = directory / OVERVIEW_JSON if directory.is_dir() else directory
     if not path.is_file():
-        raise InputError(f"{directory}: no {OVERVIEW_JSON} here; create a draft with `drafter write FACTS -o DIR`.")
+        raise InputError(_("{directory}: no {file} here; create a draft with `drafter write FACTS -o DIR`.").format(
+            directory=directory, file=OVERVIEW_JSON))
     try:
         return Overview.model_validate_json(path.read_text(encoding="utf-8"))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"{path}: not a valid drafter overview ({where}: {first['msg']}).") from None
+        raise InputError(_("{path}: not a valid drafter overview ({where}: {error}).").format(
+            path=path, where=where, error=first['msg'])) from None
 
 
 def remove_temp_files(directory: Path) -> list[str]:
@@ -209,18 +212,18 @@ def _acquire(path: Path, directory: Path) -> int:
         except FileNotFoundError:
             continue  # released between our create and open: try to create it again
         except PermissionError:
-            raise InputError(f"{path}: cannot open the draft's lock file (permission denied); "
-                             "is the draft another user's?") from None
+            raise InputError(_("{path}: cannot open the draft's lock file (permission denied); "
+                               "is the draft another user's?").format(path=path)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = _read(fd).split()
             os.close(fd)
             pid = holder[0] if holder else "?"
-            raise DraftLockedError(
-                f"{directory}: another drafter process (pid {pid}) is writing this draft; "
-                f"wait for it to finish (or delete {path} if it is gone)."
-            ) from None
+            raise DraftLockedError(_(
+                "{directory}: another drafter process (pid {pid}) is writing this draft; "
+                "wait for it to finish (or delete {path} if it is gone)."
+            ).format(directory=directory, pid=pid, path=path)) from None
         except BaseException:
             os.close(fd)
             raise

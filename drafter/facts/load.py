@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from drafter import i18n
 from drafter.errors import InputError
 from drafter.facts.catalog import OPENING, SECTION_KEYS, route_fact
 from drafter.facts.guard import (
@@ -58,7 +59,7 @@ def load_facts(path: str | Path) -> Facts:
     """Load, validate and number a facts file; raise InputError naming file and line on bad input."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such file. Create one with `drafter init {path}`.")
+        raise InputError(i18n._("{path}: no such file. Create one with `drafter init {path}`.").format(path=path))
     raw = path.read_bytes()
     if len(raw) > MAX_FACTS_BYTES:
         raise InputError(

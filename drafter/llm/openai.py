@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from drafter import i18n
 from drafter.errors import InputError, ModelError
 from drafter.llm.protocol import ALL_API_MODES, JSON_OBJECT, ModelRequest, ModelResponse, TokenUsage, estimate_tokens
 from drafter.llm.transport import Failure
@@ -63,9 +64,9 @@ class OpenAIModel:
         self.base_url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or None
         key = api_key or settings.api_key or os.environ.get("OPENAI_API_KEY") or config_api_key()
         if not key and not self.base_url:
-            raise InputError(
+            raise InputError(i18n._(
                 "OPENAI_API_KEY is not set. Export it, or point --base-url/OPENAI_BASE_URL at an OpenAI-compatible "
-                "server; use --model offline to draft without a model."
+                "server; use --model offline to draft without a model.")
             )
         self._secret = key
         remember(key)
