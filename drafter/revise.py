@@ -187,8 +187,8 @@ def stale_note(overview: Overview, directory: Path | str) -> str | None:
     summary = next((s for s in overview.sections if s.key == "summary"), None)
     if not overview.opening_stale and not (summary is not None and summary.state == "stale"):
         return None
-    return (f"the opening and summary are out of date with the sections; refresh them with "
-            f"`drafter revise {directory} --refresh-summary`")
+    return i18n._("the opening and summary are out of date with the sections; refresh them with "
+                  "`drafter revise {directory} --refresh-summary`").format(directory=directory)
 
 
 def accept(overview: Overview, key: str, content: SectionContent, model: str, instruction: str | None,

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from drafter.draft.model import Overview, Section
 from drafter.facts.catalog import OPENING, spec
 from drafter.facts.model import Fact, Facts
+from drafter.i18n import N_
 
 if TYPE_CHECKING:
     from drafter.llm.protocol import Model
@@ -205,6 +206,6 @@ def update_overview(overview: Overview, facts: Facts, settings: ModelSettings, o
     return result, plan
 
 
-REASONS = {"new": "the new facts call for it", "unfinished": "it was not finished", "facts": "its facts changed",
-           "context": "the company, period, language or strategy changed", "no-facts": "no fact calls for it now",
-           "sections": "the sections changed"}
+REASONS = {"new": N_("the new facts call for it"), "unfinished": N_("it was not finished"),
+           "facts": N_("its facts changed"), "context": N_("the company, period, language or strategy changed"),
+           "no-facts": N_("no fact calls for it now"), "sections": N_("the sections changed")}

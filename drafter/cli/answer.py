@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, out, settings_from
+from drafter.i18n import _, ngettext
 
 
 def answer(
@@ -38,12 +39,13 @@ def answer(
                                   ensure_ascii=False))
         return
     if not questions:
-        out.print("no open questions: the draft asks nothing")
+        out.print(_("no open questions: the draft asks nothing"))
         return
     path = lib.facts_file_of(overview, directory)
     lang = overview.language
-    out.print(f"{len(questions)} open question(s); answers go into {escape(str(path))}. "
-              "Enter skips a question, q stops asking.")
+    out.print(ngettext("{n} open question; its answer goes into {path}. Enter skips it, q stops asking.",
+                       "{n} open questions; answers go into {path}. Enter skips a question, q stops asking.",
+                       len(questions)).format(n=len(questions), path=escape(str(path))))
     answers = []
     for q in questions:
         out.print(f"\n[bold][{q.n}/{len(questions)}] {escape(spec(q.section).title(lang))}[/bold]")
@@ -56,7 +58,7 @@ def answer(
             answers.append((q, reply))
     edits = lib.edits_for(overview, answers)
     if not edits:
-        out.print("no answers given; nothing changed")
+        out.print(_("no answers given; nothing changed"))
         return
     settings = settings_from(model, base_url, api_key)
     if settings.sources.get("model") == "default" and overview.model != "offline":  # the draft's own model
@@ -65,7 +67,8 @@ def answer(
         settings = with_model(settings, name=parse_model_name(overview.model))
     with store.locked(directory):
         apply_edits(path, edits, lang)
-        out.print(f"[green]✓[/green] wrote {len(edits)} answer(s) into {escape(str(path))}")
+        out.print("[green]✓[/green] " + ngettext("wrote {n} answer into {path}", "wrote {n} answers into {path}",
+                                                 len(edits)).format(n=len(edits), path=escape(str(path))))
         facts = load_facts(path)
         with _RichProgress() as progress:
             options = WriteOptions(settings.concurrency, settings.max_rounds, progress)

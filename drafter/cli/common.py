@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from drafter.errors import DrafterError
+from drafter.i18n import _
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
@@ -42,4 +43,4 @@ def warn_if_closing_stale(directory: Path) -> None:
     except DrafterError:  # an unreadable draft is reported by the command itself
         return
     if note is not None:
-        err.print(f"[yellow]note:[/yellow] {escape(note)}")
+        err.print(f"[yellow]{_('note:')}[/yellow] {escape(note)}")

@@ -228,9 +228,11 @@ def history(directory: DirArg, section: KeyArg) -> None:
 
     overview = store.load(directory)
     target = find_section(overview, resolve_section(overview, section))
-    table = Table(title=f"{target.title} ({target.key})")
+    from rich import box
+
+    table = Table(title=f"{target.title} ({target.key})", box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ("", "v", _("time"), _("model"), _("origin"), _("instruction"), _("status")):
-        table.add_column(col, no_wrap=col == _("time"), min_width=26 if col == _("time") else None)
+        table.add_column(col, no_wrap=col == _("time"))
     for v in target.history:
         table.add_row("→" if v.n == target.current else "", str(v.n), local_time(v.created), v.model, v.origin,
                       escape(v.instruction or ""), status_label(v.status))

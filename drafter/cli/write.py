@@ -61,12 +61,14 @@ def write(
                              structured_output=structured_output, timeout=timeout, max_retries=max_retries)
     previous = None if force else _existing(output)
     if previous is not None and not _same_source(previous, facts_file, facts):
-        raise InputError(f"{output}: already holds a draft of other facts ({previous.company}, {previous.period}, "
-                         f"from {previous.facts_path}); pass --force to overwrite it, or choose another -o.")
+        raise InputError(_("{output}: already holds a draft of other facts ({company}, {period}, from {path}); pass "
+                           "--force to overwrite it, or choose another -o.").format(
+            output=output, company=previous.company, period=previous.period, path=previous.facts_path))
     updating = previous is not None and previous.facts_digest != facts.digest
     if previous is not None and not updating and not resume:
-        raise InputError(f"{output}: already holds a draft of these facts (unchanged, nothing to update); pass "
-                         "--force to start over, --resume to finish failed sections, or use `drafter revise`.")
+        raise InputError(_("{output}: already holds a draft of these facts (unchanged, nothing to update); pass "
+                           "--force to start over, --resume to finish failed sections, or use `drafter revise`."
+                           ).format(output=output))
     if previous is None:
         store.check_writable(output, force)
     if settings.model.name == "offline" and not as_json:
@@ -126,21 +128,21 @@ def _print_update(plan: UpdatePlan, lang: str, output: Path) -> None:
     from drafter.facts.catalog import spec
     from drafter.update import REASONS
 
-    words = {"redraft": "[green]redrafted[/green]", "add": "[green]drafted[/green]",
-             "propose": "[yellow]proposal[/yellow]", "drop": "[dim]dropped[/dim]",
-             "keep-orphan": "[yellow]kept[/yellow]"}
-    err.print(f"updated {escape(str(output))} to the changed facts:")
+    words = {"redraft": "[green]" + _("redrafted") + "[/green]", "add": "[green]" + _("drafted") + "[/green]",
+             "propose": "[yellow]" + _("proposal") + "[/yellow]", "drop": "[dim]" + _("dropped") + "[/dim]",
+             "keep-orphan": "[yellow]" + _("kept") + "[/yellow]"}
+    err.print(_("updated {output} to the changed facts:").format(output=escape(str(output))))
     for p in plan.sections:
         title = escape(spec(p.key).title(lang))
         if p.action == "keep":
-            err.print(f"  [dim]kept as it was:[/dim] {title}")
+            err.print("  [dim]" + _("kept as it was:") + f"[/dim] {title}")
             continue
-        why = escape(REASONS.get(p.reason, p.reason))
-        extra = (f" — edited by hand, so the edit stays; see the redraft with `drafter revise {escape(str(output))} "
-                 f"{p.key}`" if p.action == "propose" else "")
+        why = escape(_(REASONS.get(p.reason, p.reason)))
+        extra = (_(" — edited by hand, so the edit stays; see the redraft with `drafter revise {output} {key}`").format(
+            output=escape(str(output)), key=p.key) if p.action == "propose" else "")
         err.print(f"  {words[p.action]}: {title} ({why}){extra}")
     if plan.closing:
-        err.print("  [green]redrafted[/green]: the opening")
+        err.print("  [green]" + _("redrafted") + "[/green]: " + _("the opening"))
 
 
 def _first_failure(failure: Failure, base_url: str | None) -> None:
