@@ -1,10 +1,11 @@
 """How write and check grow with the number of facts: time and peak memory at 500 / 2,000 / 8,000 facts and at
-the facts file's size cap, with the growth factor per doubling (1.0 per doubling of time ÷ 2 is linear).
+the facts file's size cap, with the growth factor per doubling (2.0 is linear, 4.0 quadratic).
 
 Run: python bench/scale.py [--sizes 500 2000 8000] [--no-cap]   (prints figures; asserts nothing)
 
-Each fact carries figures (a count, an amount, a percentage), spread over the catalog's sections, so the draft,
-the critic's grounding and coverage checks and the revision rounds all see thousands of figures.
+Each fact carries figures (an amount and a percentage, or a goal's baseline and target) and the facts are spread
+over the catalog's sections, so the draft, the critic's grounding and coverage checks and the revision rounds all
+see thousands of figures.
 """
 
 from __future__ import annotations
@@ -24,14 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 KEYS = ("goals", "processes", "team", "data", "improvement", "risks")
-TOPICS = ("华东仓", "华南仓", "门店", "线上渠道", "冷链车队", "客服中心", "采购部", "质检组")
+TOPICS = ("华东仓", "华南仓", "门店", "线上", "车队", "客服", "采购", "质检")
 
 
 def fact(i: int) -> str:
-    """A fact with three figures, distinct for each i."""
+    """A short fact with two figures (an amount and a percentage), distinct for each i."""
     topic = TOPICS[i % len(TOPICS)]
-    revenue, growth = f"{(i * 13) % 900 + 100}.{i % 10}", f"{i % 40 + 1}.{i % 7}"
-    return f"{topic}第{i}号项目本期完成订单{1000 + i * 7}单，营收{revenue}万元，同比增长{growth}%"
+    return f"{topic}{i}号营收{(i * 13) % 900 + 100}.{i % 10}万元，增长{i % 40 + 1}.{i % 7}%"
 
 
 def facts_yaml(n: int) -> str:
@@ -39,12 +39,12 @@ def facts_yaml(n: int) -> str:
     per: dict[str, list[str]] = {k: [] for k in KEYS}
     for i in range(n):
         key = KEYS[i % len(KEYS)]
-        text = fact(i) if key != "goals" else f"2026年6月30日前将第{i}号项目准点率从{80 + i % 10}%提升到{91 + i % 8}%"
+        text = fact(i) if key != "goals" else f"2026年6月底前{i}号准点率从{80 + i % 10}%升到{91 + i % 8}%"
         per[key].append(text)
     lines = ["company: 星河物流", "period: 2025年第四季度"]
     for key, items in per.items():
         lines.append(f"{key}:")
-        lines += [f"  - \"{t}\"" for t in items]
+        lines += [f"  - {t}" for t in items]
     return "\n".join(lines) + "\n"
 
 
