@@ -82,6 +82,8 @@ def test_a_hand_edited_section_whose_facts_changed_gets_a_proposal(tmp_path: Pat
     assert section_body(team.content, "zh") == edited, "the edit stays current"
     assert team.proposal is not None and "230人次" in section_body(team.proposal.content, "zh")
     assert "proposal" in output and "drafter revise" in output
+    listed = runner.invoke(app, ["revise", str(out)], input="q\n")
+    assert any("team" in line and "proposal" in line for line in listed.output.splitlines()), listed.output
 
     shown = runner.invoke(app, ["revise", str(out), "team"], input="n\n")
     assert shown.exit_code == 0, shown.output

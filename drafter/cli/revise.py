@@ -205,7 +205,8 @@ def _loop(directory: Path, overview: Overview, settings: ModelSettings) -> None:
         for i, s in enumerate(overview.sections, 1):
             status = "stale" if s.state == "stale" else s.state if s.state == "failed" else lib.status_of(
                 [f for f in overview.findings if f.section == s.key])
-            table.add_row(str(i), s.key, s.title, status_label(status), f"v{s.current or 0}")
+            pending = f" · {_('proposal')}" if s.proposal is not None else ""  # a redraft waits to be seen
+            table.add_row(str(i), s.key, s.title, status_label(status) + pending, f"v{s.current or 0}")
         out.print(table)
         choice = typer.prompt(_("section (number, key or title; q to quit)"), default="q").strip()
         if choice.lower() in ("q", "quit", "exit", ""):
