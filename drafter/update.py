@@ -179,9 +179,10 @@ def updated_overview(overview: Overview, facts: Facts, plan: UpdatePlan, skeleto
         if renumbered:
             remap_ids(carried, plan.id_map)
         sections.append(carried)
-    for old in overview.sections:  # edited by hand, though the facts no longer call for it: kept, at the end
-        if actions.get(old.key) == "keep-orphan":
-            sections.append(old.model_copy(deep=True))
+    orphans = [old.model_copy(deep=True) for old in overview.sections if actions.get(old.key) == "keep-orphan"]
+    if orphans:  # edited by hand, though the facts no longer call for it: kept, before the summary
+        at = next((i for i, sec in enumerate(sections) if sec.key == "summary"), len(sections))
+        sections[at:at] = orphans
     result = skeleton.model_copy(update={
         "sections": sections, "created": overview.created, "opening": overview.opening,
         "opening_stale": overview.opening_stale, "closing_inputs": overview.closing_inputs,

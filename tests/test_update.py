@@ -156,3 +156,19 @@ def test_stale_opening_and_summary_are_said_everywhere_and_undo_recomputes_it(tm
     assert not overview.opening_stale and overview.section("summary").state == "ok", \
         "back at the version the summary was drafted from: current again"
     assert "out of date" not in runner.invoke(app, ["history", str(out), "team"]).output
+
+
+def test_a_section_the_facts_no_longer_call_for_is_dropped_unless_edited_by_hand(tmp_path: Path) -> None:
+    facts, out = tmp_path / "facts.yaml", tmp_path / "out"
+    base = "company: 云帆物流\nperiod: 2025年第三季度\nteam: [调度中心员工56人]\n"
+    facts.write_text(base + "customers: [新签约客户12家]\ntechnology: [上线运力调度系统]\n", encoding="utf-8")
+    write(facts, out)
+    edited = hand_edit(out, "technology", "上线运力调度系统", "上线运力调度系统（一期）")
+    facts.write_text(base, encoding="utf-8")  # neither customers nor technology has facts now
+    output = write(facts, out)
+    overview = store.load(out)
+    keys = [s.key for s in overview.sections]
+    assert "technology" in keys and keys[-1] == "summary", "the hand edit is kept, before the summary"
+    assert section_body(overview.section("technology").content, "zh") == edited
+    assert "customers" not in keys, "not edited by hand, and no fact calls for it: dropped"
+    assert "dropped" in output and "kept" in output
