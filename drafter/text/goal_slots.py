@@ -34,6 +34,7 @@ class GoalSlots:
 class _Patterns:
     aim: re.Pattern[str]
     report: re.Pattern[str]
+    achieved: re.Pattern[str]
     meta: re.Pattern[str]
     deliverable_verb: re.Pattern[str]
     deliverable_object: re.Pattern[str]
@@ -73,7 +74,9 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     figures = [f for f in extract_figures(text) if f.kind != "date"]
     aim = bool(p.aim.search(norm)) or (en and _imperative(norm))
     reported = bool(p.report.search(norm))
-    is_goal = not p.meta.search(norm) and (aim or not (reported and figures)) and not (reported and not aim)
+    achieved = bool(p.achieved.search(norm))
+    is_goal = not p.meta.search(norm) and not achieved and (aim or not (reported and figures)) \
+        and not (reported and not aim)
     verb = p.deliverable_verb.search(norm)
     obj = p.deliverable_object.search(norm)
     deliverable = f"{verb.group()}…{obj.group()}" if verb and obj else None

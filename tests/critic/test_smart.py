@@ -68,6 +68,17 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     ("We have 45 support agents today and want to keep morale high", "en", False, False, False),
     ("Make the onboarding experience much better this quarter", "en", False, False, True),
     ("Set up a weekly KPI review with regional managers", "en", True, False, False),
+    # a result already achieved, or a value as it stands, is not an aim, whatever aim words it contains
+    ("2025年12月，新版客服系统已正式上线", "zh", False, False, False),
+    ("2025年的目标是新开20家门店，实际完成17家", "zh", False, False, False),
+    ("我们在上半年完成了ERP系统升级", "zh", False, False, False),
+    ("2026年6月30日前完成ERP系统升级", "zh", True, True, True),
+    ("截至2025年底，平台累计注册商户达到1.2万家", "zh", False, False, False),
+    ("As of September, on-time shipment rate stands at 93.5%.", "en", False, False, False),
+    ("Same-store sales grew 3.1% in FY2025.", "en", False, False, False),
+    ("Grow same-store sales 3.1% in FY2026.", "en", True, True, True),
+    ("例如，可以把“提升客户满意度”改写为“年底前将客户满意度提升至90分以上”", "zh", False, False, False),
+    ("For example, instead of 'grow sales', write 'grow online sales 15% by June 30'.", "en", False, False, False),
 ]
 
 
