@@ -65,6 +65,7 @@ def test_only_the_sections_whose_facts_changed_are_redrafted(tmp_path: Path, cof
             assert after[key] == before[key], f"{key} changed though its facts did not"
     assert section_body(store.load(out).section("data").content, "zh") == edited, "the hand edit is kept"
     assert "its facts changed" in output and "kept as it was" in output
+    assert "model calls 3 ·" in output, "this run's calls: the team section, the opening and the summary"
     assert json.loads((out / "overview.json").read_text(encoding="utf-8"))["facts_digest"] != ""
     assert "230人次" in (out / "overview.md").read_text(encoding="utf-8")
 

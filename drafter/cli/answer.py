@@ -33,6 +33,7 @@ def answer(
     from drafter.update import update_overview
 
     overview = store.load(directory)
+    logged = len(overview.usage.entries)  # the ledger before this run
     questions = lib.open_questions(overview)
     if as_json:
         out.print_json(json.dumps({"facts_file": overview.facts_path, "questions": [q.to_json() for q in questions]},
@@ -76,7 +77,7 @@ def answer(
             markdown = store.save(directory, updated)
     _print_update(plan, lang, directory)
     _closing_summary(updated, directory, markdown, settings.prices,
-                     None if settings.model.is_fake else options.stats)
+                     None if settings.model.is_fake else options.stats, since=logged)
     if any(s.state == "failed" for s in updated.sections):
         raise typer.Exit(1)
 

@@ -65,6 +65,7 @@ def write(
                            "--force to overwrite it, or choose another -o.").format(
             output=output, company=previous.company, period=previous.period, path=previous.facts_path))
     updating = previous is not None and previous.facts_digest != facts.digest
+    logged = len(previous.usage.entries) if previous is not None else 0  # the ledger before this run
     if previous is not None and not updating and not resume:
         raise InputError(_("{output}: already holds a draft of these facts (unchanged, nothing to update); pass "
                            "--force to start over, --resume to finish failed sections, or use `drafter revise`."
@@ -102,7 +103,8 @@ def write(
         out.print_json(json.dumps(_result_json(overview, output, markdown, options.stats), ensure_ascii=False))
     else:
         _closing_summary(overview, output, markdown, settings.prices,
-                         None if settings.model.is_fake else options.stats)
+                         None if settings.model.is_fake else options.stats,
+                         since=logged)
     if failed:
         raise typer.Exit(1)
 
@@ -195,15 +197,19 @@ def _result_json(overview: Overview, output: Path, markdown: str, stats: CallSta
 
 
 def _closing_summary(overview: Overview, output: Path, markdown: str,
-                     prices: dict[str, dict[str, float]] | None = None, stats: CallStats | None = None) -> None:
+                     prices: dict[str, dict[str, float]] | None = None, stats: CallStats | None = None,
+                     since: int = 0) -> None:
+    """What the run made; calls, tokens and cost count this run's ledger entries (those from index `since` on)."""
     from drafter.critic.document import PLACEHOLDER_RE
+    from drafter.draft.model import Usage
 
+    usage = Usage(estimated=overview.usage.estimated, entries=overview.usage.entries[since:])
     errors = sum(1 for f in overview.findings if f.severity == "error")
     warnings = sum(1 for f in overview.findings if f.severity == "warning")
     failed = [s.title for s in overview.sections if s.state == "failed"]
-    tokens = f"{overview.usage.tokens}" + (_(" (estimated)") if overview.usage.estimated else "")
-    cost = overview.usage.cost((prices or {}).get(overview.model))
-    cached = sum(1 for e in overview.usage.entries if e.cached)
+    tokens = f"{usage.tokens}" + (_(" (estimated)") if usage.estimated else "")
+    cost = usage.cost((prices or {}).get(overview.model))
+    cached = sum(1 for e in usage.entries if e.cached)
     if cached:
         tokens += _(" · cached answers {n}").format(n=cached)
     if cost is not None:
@@ -212,7 +218,7 @@ def _closing_summary(overview: Overview, output: Path, markdown: str,
     err.print("  " + _("sections {sections} · characters {characters} · placeholders {placeholders} · questions "
                        "{questions} · model calls {calls} · tokens {tokens}").format(
         sections=len(overview.sections), characters=len(markdown), placeholders=len(PLACEHOLDER_RE.findall(markdown)),
-        questions=len(overview.questions), calls=overview.usage.calls, tokens=tokens))
+        questions=len(overview.questions), calls=usage.calls, tokens=tokens))
     if stats is not None:
         probes = ngettext(" ({n} structured-output mode probe)", " ({n} structured-output mode probes)",
                           stats.probes).format(n=stats.probes) if stats.probes else ""
