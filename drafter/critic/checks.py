@@ -12,7 +12,7 @@ from drafter.critic.document import PLACEHOLDER_RE, Document, GoalItem, from_ove
 from drafter.critic.grounding import check_grounding
 from drafter.critic.markup import check_markup
 from drafter.critic.registry import CheckContext, register, registered
-from drafter.critic.smart import SmartMarks, judge_goal, judge_typed_goal
+from drafter.critic.smart import SmartMarks, field_disagreements, judge_goal, judge_typed_goal
 from drafter.critic.style import check_language, check_repetition
 from drafter.draft.model import Finding, Overview
 from drafter.facts.catalog import CATALOG, spec
@@ -79,9 +79,15 @@ def smart_findings(goal: GoalItem, marks: SmartMarks, lang: str) -> list[Finding
                            message=message("smart.out-of-reach", lang), evidence=evidence))
     structured = goal.structured
     if structured is not None:
+        contradicted = set()
+        for name, value, stated in field_disagreements(structured):
+            contradicted.add(name)
+            out.append(Finding(check="smart", code="smart.field-contradicted", severity="error", section="goals",
+                               evidence=evidence, message=message("smart.field-contradicted", lang, field=name,
+                                                                  value=value, stated=stated)))
         for name in ("target", "deadline", "owner"):
             value = getattr(structured, name)
-            if value and value not in goal.text:
+            if value and value not in goal.text and name not in contradicted:
                 out.append(Finding(check="smart", code="smart.field-not-in-statement", severity="warning",
                                    section="goals", evidence=evidence,
                                    message=message("smart.field-not-in-statement", lang, field=name, value=value)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from drafter.draft.blocks import PLACEHOLDER_RE
 from drafter.draft.model import Goal
 from drafter.messages import message
-from drafter.text.figures import extract_figures, normalize_with_offsets
+from drafter.text.figures import Figure, extract_figures, is_supported, normalize_with_offsets
 from drafter.text.goal_slots import parse_goal
 from drafter.text.goals import (
     _QUANTITY_KINDS,
@@ -23,7 +23,8 @@ from drafter.text.goals import (
 )
 from drafter.text.time_expressions import find_time_spans
 
-__all__ = ["SmartMarks", "find_time_expressions", "has_quantified_target", "judge_goal", "judge_typed_goal"]
+__all__ = ["SmartMarks", "field_disagreements", "find_time_expressions", "has_quantified_target", "judge_goal",
+           "judge_typed_goal"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,36 @@ def judge_typed_goal(goal: Goal, lang: str = "zh", strategy_terms: Sequence[str]
                                  ("measurable", _filled(goal.target) and _quantified(goal.target or "")),
                                  ("time_bound", _filled(goal.deadline) and _dated(goal.deadline or ""))) if ok}
     return _judge(goal.statement, lang, strategy_terms, frozenset(given))
+
+
+def field_disagreements(goal: Goal) -> list[tuple[str, str, str]]:
+    """Fields the goal's own sentence contradicts: (field, the field's value, what the sentence says instead).
+
+    The SMART marks of drafter's goals come from their fields, so a sentence that states another target or
+    deadline than its fields would pass SMART while telling the reader something else. A sentence that leaves a
+    field out is not a contradiction (`smart.field-not-in-statement` warns about that).
+    """
+    stated = extract_figures(PLACEHOLDER_RE.sub("", goal.statement))
+    out = []
+    if _filled(goal.target):
+        wanted = [f for f in extract_figures(goal.target or "") if f.kind in _QUANTITY_KINDS]
+        baseline = extract_figures(goal.baseline or "") if _filled(goal.baseline) else []
+        if wanted and not any(is_supported(w, stated) for w in wanted):
+            other = [f for f in stated if f.kind == wanted[0].kind and f.unit == wanted[0].unit
+                     and not is_supported(f, baseline)]
+            if other:
+                out.append(("target", goal.target or "", other[-1].text))
+    if _filled(goal.deadline):
+        wanted = [f for f in extract_figures(goal.deadline or "") if f.kind in ("date", "quarter")]
+        if wanted and not any(is_supported(w, stated, strict=False) for w in wanted):
+            other = [f for f in stated if f.kind in ("date", "quarter") and not _same_date(f, wanted)]
+            if other:
+                out.append(("deadline", goal.deadline or "", other[-1].text))
+    return out
+
+
+def _same_date(fig: Figure, wanted: Sequence[Figure]) -> bool:
+    return is_supported(fig, wanted, strict=False)
 
 
 def _filled(value: str | None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drafter.critic.smart import SmartMarks, find_time_expressions, has_quantified_target, judge_goal
+from drafter.draft.model import Goal
 
 # (text, lang, specific, measurable, time_bound)
 GOALS: list[tuple[str, str, bool, bool, bool]] = [
@@ -214,3 +215,42 @@ def test_reasons_follow_language_and_false_marks() -> None:
 def test_relevance_keeps_mixed_tokens(goal: str, strategy: str, relevant: bool) -> None:
     lang = "en" if goal.isascii() else "zh"
     assert judge_goal(goal, lang, [strategy]).relevant is relevant
+
+
+def _goal(statement: str, **fields: str) -> Goal:
+    return Goal(statement=statement, fact_ids=["F1"], **fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("statement", "fields", "expected"), [
+    ("2025年12月31日前准点率从90%提升到95%。", {"metric": "准点率", "baseline": "90%", "target": "97%",
+                                      "deadline": "2025年12月31日"}, [("target", "97%", "95%")]),
+    ("2025年9月30日前准点率从90%提升到97%。", {"metric": "准点率", "baseline": "90%", "target": "97%",
+                                     "deadline": "2025年12月31日"}, [("deadline", "2025年12月31日", "2025年9月30日")]),
+    ("Raise on-time delivery from 90% to 95% by December 31, 2025.", {"metric": "on-time delivery",
+                                                                       "baseline": "90%", "target": "97%"},
+     [("target", "97%", "95%")]),
+    # agreeing, or silent about a field, is no contradiction
+    ("2025年12月31日前准点率从90%提升到97%。", {"metric": "准点率", "baseline": "90%", "target": "97%",
+                                      "deadline": "2025年12月31日"}, []),
+    ("准点率从90%提升，截止时间为【待补充：截止时间】。", {"metric": "准点率", "baseline": "90%", "target": "97%"}, []),
+    ("第四季度末前把投诉处理时长压到24小时。", {"metric": "投诉处理时长", "target": "24小时",
+                                    "deadline": "第四季度末"}, []),
+])
+def test_a_goal_sentence_that_contradicts_its_fields_is_found(statement: str, fields: dict[str, str],
+                                                              expected: list[tuple[str, str, str]]) -> None:
+    from drafter.critic.smart import field_disagreements
+
+    assert field_disagreements(_goal(statement, **fields)) == expected
+
+
+def test_a_contradicted_field_is_an_error_finding_in_a_draft() -> None:
+    from drafter.critic.checks import smart_findings
+    from drafter.critic.document import GoalItem
+
+    goal = _goal("2025年12月31日前准点率从90%提升到95%。", metric="准点率", baseline="90%", target="97%",
+                 deadline="2025年12月31日")
+    item = GoalItem(text=goal.statement, structured=goal)
+    findings = smart_findings(item, judge_goal(goal.statement, "zh"), "zh")
+    codes = {(f.code, f.severity) for f in findings}
+    assert ("smart.field-contradicted", "error") in codes
+    assert not any(f.code == "smart.field-not-in-statement" and "97%" in f.message for f in findings)
