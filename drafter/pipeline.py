@@ -363,7 +363,10 @@ async def draft_overview(facts: Facts, settings: ModelSettings, options: WriteOp
             content = await _draft_section(runner, facts, section.key, keys, known)
         except Exception as exc:  # noqa: BLE001 - a failed section is saved as failed; the others are kept
             _raise_unless_model_failure(exc)
-            section.state, section.error = "failed", error_text(exc)
+            if section.key in proposals and section.content is not None:
+                section.error = error_text(exc)  # the hand edit stays current and ok; there is no proposal this time
+            else:
+                section.state, section.error = "failed", error_text(exc)
             options.progress.step(section.title, ok=False)
             return
         if section.key in proposals and section.content is not None:

@@ -173,3 +173,29 @@ def test_a_section_the_facts_no_longer_call_for_is_dropped_unless_edited_by_hand
     assert section_body(overview.section("technology").content, "zh") == edited
     assert "customers" not in keys, "not edited by hand, and no fact calls for it: dropped"
     assert "dropped" in output and "kept" in output
+
+
+def test_a_failed_redraft_of_a_hand_edited_section_leaves_the_edit_current_and_ok(tmp_path: Path,
+                                                                                    coffee: Path) -> None:
+    from drafter.errors import ModelError
+    from drafter.llm.fakes import CallInfo, FunctionModel
+    from drafter.llm.offline import OfflineModel
+    from drafter.llm.protocol import ModelRequest, ModelResponse
+    from drafter.llm.registry import override
+
+    facts, out = tmp_path / "facts.yaml", tmp_path / "out"
+    shutil.copy(coffee, facts)
+    write(facts, out)
+    edited = hand_edit(out, "team", "店长每周参加区域经营例会", "各店店长每周参加区域经营例会")
+    change(facts, "第四季度完成咖啡师技能认证210人次", "第四季度完成咖啡师技能认证230人次")
+
+    async def fail_team(request: ModelRequest, info: CallInfo) -> ModelResponse:
+        if request.payload.get("section", {}).get("key") == "team":
+            raise ModelError("the model is down")
+        return await OfflineModel().respond(request)
+
+    with override(FunctionModel(fail_team)):
+        runner.invoke(app, ["write", str(facts), "-o", str(out)])
+    team = store.load(out).section("team")
+    assert team.state == "ok" and team.proposal is None
+    assert section_body(team.content, "zh") == edited, "a failed redraft never replaces or hides the edit"
