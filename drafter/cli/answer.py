@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, out, settings_from
+from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, out, settings_for_draft
 from drafter.i18n import _, ngettext
 
 
@@ -61,11 +61,7 @@ def answer(
     if not edits:
         out.print(_("no answers given; nothing changed"))
         return
-    settings = settings_from(model, base_url, api_key)
-    if settings.sources.get("model") == "default" and overview.model != "offline":  # the draft's own model
-        from drafter.settings import parse_model_name, with_model
-
-        settings = with_model(settings, name=parse_model_name(overview.model))
+    settings = settings_for_draft(overview, model, base_url, api_key)
     with store.locked(directory):
         apply_edits(path, edits, lang)
         out.print("[green]✓[/green] " + ngettext("wrote {n} answer into {path}", "wrote {n} answers into {path}",

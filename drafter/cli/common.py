@@ -31,6 +31,17 @@ def settings_from(model: str | None, base_url: str | None, api_key: str | None =
     return resolve_settings(model=model, base_url=base_url, api_key=api_key, **extra)
 
 
+def settings_for_draft(overview: Any, model: str | None, base_url: str | None, api_key: str | None) -> Any:
+    """Settings for working on an existing draft: option > env > config; when none names a model, the model the
+    draft was written with."""
+    settings = settings_from(model, base_url, api_key)
+    if settings.sources.get("model") == "default" and overview.model != "offline":
+        from drafter.settings import parse_model_name, with_model
+
+        settings = with_model(settings, name=parse_model_name(overview.model))
+    return settings
+
+
 def warn_if_closing_stale(directory: Path) -> None:
     """One line on stderr when the draft's opening and summary are out of date with its sections."""
     from drafter.draft import store

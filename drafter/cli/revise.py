@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from drafter.cli.common import ApiKeyOpt, BaseUrlOpt, ModelOpt, err, out, settings_from, warn_if_closing_stale
+from drafter.cli.common import (
+    ApiKeyOpt,
+    BaseUrlOpt,
+    ModelOpt,
+    err,
+    out,
+    settings_for_draft,
+    warn_if_closing_stale,
+)
 from drafter.cli.section_arg import resolve_section
 from drafter.i18n import _, severity_label, status_label
 
@@ -24,12 +32,7 @@ KeyArg = Annotated[str, typer.Argument(help="Section: key, title or number, e.g.
 
 def _model_for(overview: Overview, model: str | None, base_url: str | None, api_key: str | None) -> ModelSettings:
     """Option > env > config; when none is set, the model the draft was written with."""
-    settings = settings_from(model, base_url, api_key)
-    if settings.sources.get("model") == "default" and overview.model != "offline":
-        from drafter.settings import parse_model_name, with_model
-
-        settings = with_model(settings, name=parse_model_name(overview.model))
-    return settings.model  # type: ignore[no-any-return]
+    return settings_for_draft(overview, model, base_url, api_key).model  # type: ignore[no-any-return]
 
 
 def _show_proposal(p: Proposal) -> None:
