@@ -53,6 +53,20 @@ _JSON_WS = re.compile(r"[ \t\r\n]*")
 _JSON_BARE = re.compile(r"[^\s,:\[\]{}\"]+")
 
 
+def _open(c: str, loc: Loc, stack: list[_Frame], text: str, pos: int, gap: re.Pattern[str]) -> tuple[int, int, Loc]:
+    """The bracket `c` at `pos` opens a container: push its frame and skip the gap after it. Returns the position,
+    the scanner's next state and the location of what comes next (an empty container closes at once)."""
+    frame = _Frame(c, loc)
+    stack.append(frame)
+    pos = _skip(gap, text, pos + 1)
+    if pos < len(text) and text[pos] == _CLOSE[c]:
+        stack.pop()
+        return pos + 1, _AFTER, loc
+    if c == "[":
+        return pos, _VALUE, (*frame.loc, 0)
+    return pos, _KEY, loc
+
+
 def scan_json(text: str, path: Path, lines: LineCounter | None = None) -> dict[Loc, int]:
     """Key path → line for a JSON document, in one pass."""
     lines = lines or LineCounter(text)
@@ -70,17 +84,7 @@ def scan_json(text: str, path: Path, lines: LineCounter | None = None) -> dict[L
             if c in _CLOSE:
                 if len(stack) >= MAX_DEPTH:
                     raise depth_error(path, line)
-                frame = _Frame(c, loc)
-                stack.append(frame)
-                pos = _skip(_JSON_WS, text, pos + 1)
-                if pos < n and text[pos] == _CLOSE[c]:
-                    stack.pop()
-                    pos += 1
-                    state = _AFTER
-                elif c == "[":
-                    loc = (*frame.loc, 0)
-                else:
-                    state = _KEY
+                pos, state, loc = _open(c, loc, stack, text, pos, _JSON_WS)
                 continue
             if c == '"':
                 try:
@@ -278,19 +282,9 @@ class _TomlScan:
                 if c in _CLOSE:
                     if depth + len(stack) >= MAX_DEPTH:
                         raise depth_error(self.path, line)
-                    frame = _Frame(c, loc)
-                    stack.append(frame)
-                    pos = _skip(_TOML_GAP, text, pos + 1)
-                    if pos < n and text[pos] == _CLOSE[c]:
-                        stack.pop()
-                        pos += 1
-                        state = _AFTER
-                        if not stack:
-                            return pos
-                    elif c == "[":
-                        loc = (*frame.loc, 0)
-                    else:
-                        state = _KEY
+                    pos, state, loc = _open(c, loc, stack, text, pos, _TOML_GAP)
+                    if state == _AFTER and not stack:  # an empty array or table closed at once
+                        return pos
                     continue
                 if c in "\"'":
                     pos = _toml_string_end(text, pos)
