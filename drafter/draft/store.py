@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from drafter.draft.model import Overview
 from drafter.draft.render_markdown import render
 from drafter.errors import DraftLockedError, InputError, Interrupted
+from drafter.files import atomic_write as atomic_write  # re-exported: the draft directory writes through it
 from drafter.i18n import _
 
 OVERVIEW_JSON = "overview.json"
@@ -30,40 +31,6 @@ LOCK = ".drafter.lock"
 _TEMP_RE = re.compile(r"^\.(?P<name>overview\.json|overview\.md|overview\.docx|drafter\.lock)"
                       r"\.(?:(?P<pid>\d+)\.)?[^/]*\.tmp$")
 _HOLDER_ONLY = frozenset({OVERVIEW_JSON, OVERVIEW_MD})
-
-
-def current_umask() -> int:
-    """The process umask, read from /proc where it can be (setting it to read it back races with other threads)."""
-    try:
-        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename, so readers never see half a file.
-
-    The file gets the mode a newly created file has (0666 less the umask), not the 0600 of the temporary file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~current_umask())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def check_writable(directory: Path, force: bool) -> None:

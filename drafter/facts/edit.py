@@ -15,17 +15,15 @@ An edit is one of:
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from drafter.errors import InputError
+from drafter.files import atomic_write
 
 GoalFieldName = Literal["target", "deadline", "owner"]
 
@@ -75,7 +73,7 @@ def apply_edits(path: Path, edits: list[Edit], lang: str) -> None:
         new = _json(text, edits, lang)
     else:
         raise InputError(f"{path}: answers are written into YAML, JSON or TOML facts files only.")
-    _replace(path, new.encode(encoding))
+    atomic_write(path, new.encode(encoding), path.stat().st_mode & 0o7777)  # its own permissions kept
 
 
 def _encoding(raw: bytes) -> str:
@@ -84,23 +82,6 @@ def _encoding(raw: bytes) -> str:
     except UnicodeDecodeError:
         return "gb18030"
     return "utf-8"
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Atomically replace `path`, keeping its permission bits."""
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def sentence_with(text: str, field: GoalFieldName, value: str, lang: str) -> str:

@@ -8,15 +8,15 @@ recorded against one server replays anywhere, and keep the server in their prove
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from drafter.files import atomic_write
 
 if TYPE_CHECKING:
     from drafter.llm.protocol import ModelRequest
@@ -112,21 +112,8 @@ class CassetteStore:
             cassette.recorded = datetime.now(UTC).isoformat(timespec="seconds")
         self.directory.mkdir(parents=True, exist_ok=True)
         text = json.dumps(cassette.to_json(), ensure_ascii=False, indent=1) + "\n"
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".cassette.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            if self.private:
-                os.chmod(tmp, 0o600)
-            else:  # recordings meant to be shared: the mode a new file gets, not mkstemp's 0600
-                from drafter.draft.store import current_umask
-
-                os.chmod(tmp, 0o666 & ~current_umask())
-            os.replace(tmp, self.path(cassette.key))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        # the user's cache is private; recordings meant to be shared get the mode a new file gets
+        atomic_write(self.path(cassette.key), text, 0o600 if self.private else None)
         self.saved += 1
         return self.path(cassette.key)
 
