@@ -37,6 +37,7 @@ from drafter.llm.registry import get_model
 from drafter.pipeline import (
     Runner,
     clean_ids,
+    closing_inputs,
     collect_questions,
     goal_metrics,
     make_current,
@@ -161,17 +162,9 @@ def reject_proposal(overview: Overview, key: str) -> None:
     overview.updated = now()
 
 
-def _dependents(overview: Overview) -> tuple[Any, ...]:
-    """What the opening and summary are drafted from; when it changes they become stale."""
-    return (tuple(goal_metrics(overview.sections)), tuple(q.text for q in collect_questions(overview.sections)),
-            tuple(tuple(d["fact_ids"]) for d in section_digests(overview)))
-
-
 def mark_staleness(overview: Overview) -> bool:
     """Mark the opening and summary out of date exactly when the sections no longer give what they were drafted
     from (so an undo back to that state makes them current again); True when they are out of date."""
-    from drafter.pipeline import closing_inputs
-
     if overview.closing_inputs is None:
         return overview.opening_stale
     stale = closing_inputs(overview) != overview.closing_inputs
@@ -196,12 +189,12 @@ def accept(overview: Overview, key: str, content: SectionContent, model: str, in
     """Store `content` as the section's new current version; mark opening/summary stale when affected."""
     facts = facts_for(overview)
     section = find_section(overview, key)
-    before = _dependents(overview)
+    before = closing_inputs(overview)
     section.proposal = None  # a pending redraft is answered by whatever is accepted now
     version = set_version(section, content, model, origin, instruction)
     if overview.closing_inputs is not None:
         mark_staleness(overview)
-    elif key != "summary" and _dependents(overview) != before:  # a draft from before the digest was kept
+    elif key != "summary" and closing_inputs(overview) != before:  # a draft from before the digest was kept
         overview.opening_stale = True
         if any(s.key == "summary" for s in overview.sections):
             overview.section("summary").state = "stale"

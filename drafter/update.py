@@ -54,7 +54,6 @@ class UpdatePlan:
 
     sections: list[SectionPlan]
     closing: bool  # redraft the opening (and the summary, unless it is edited by hand: then it gets a proposal)
-    context_changed: bool
     id_map: dict[str, str] = field(default_factory=dict)  # old fact id → new fact id (facts that are still there)
 
     @property
@@ -67,10 +66,6 @@ class UpdatePlan:
         """Sections drafted anew and stored as a proposal beside the hand-made current version."""
         return {p.key for p in self.sections if p.action == "propose"}
 
-    @property
-    def changed(self) -> bool:
-        """Whether the update changes anything."""
-        return self.closing or any(p.action not in ("keep",) for p in self.sections)
 
 
 def _digest(value: Any) -> str:
@@ -137,7 +132,7 @@ def plan_update(overview: Overview, facts: Facts, keys: list[str]) -> UpdatePlan
         hand = summary is not None and summary.version is not None and summary.version.origin in HAND_ORIGINS
         action: Action = "keep" if not closing else "add" if summary is None else "propose" if hand else "redraft"
         plans.append(SectionPlan("summary", action, "" if action == "keep" else "sections"))
-    return UpdatePlan(plans, closing, context_changed, id_mapping(overview.facts, facts.items))
+    return UpdatePlan(plans, closing, id_mapping(overview.facts, facts.items))
 
 
 def remap_ids(section: Section, mapping: dict[str, str]) -> None:

@@ -42,16 +42,19 @@ def settings_for_draft(overview: Any, model: str | None, base_url: str | None, a
     return settings
 
 
-def warn_if_closing_stale(directory: Path) -> None:
-    """One line on stderr when the draft's opening and summary are out of date with its sections."""
+def warn_if_closing_stale(directory: Path, overview: Any = None) -> None:
+    """One line on stderr when the draft's opening and summary are out of date with its sections (`overview`: the
+    draft, when the command has loaded it already)."""
     from drafter.draft import store
     from drafter.revise import stale_note
 
-    if not (directory / store.OVERVIEW_JSON).is_file():
-        return
-    try:
-        note = stale_note(store.load(directory), directory)
-    except DrafterError:  # an unreadable draft is reported by the command itself
-        return
+    if overview is None:
+        if not (directory / store.OVERVIEW_JSON).is_file():
+            return
+        try:
+            overview = store.load(directory)
+        except DrafterError:  # an unreadable draft is reported by the command itself
+            return
+    note = stale_note(overview, directory)
     if note is not None:
         err.print(f"[yellow]{_('note:')}[/yellow] {escape(note)}")

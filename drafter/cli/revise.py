@@ -241,7 +241,7 @@ def history(directory: DirArg, section: KeyArg) -> None:
         table.add_row("→" if v.n == target.current else "", str(v.n), local_time(v.created), v.model, v.origin,
                       escape(v.instruction or ""), status_label(v.status))
     out.print(table)
-    warn_if_closing_stale(directory)
+    warn_if_closing_stale(directory, overview)
 
 
 def local_time(stamp: str) -> str:
@@ -270,7 +270,7 @@ def undo(directory: DirArg, section: KeyArg) -> None:
         n = revise.undo(overview, section)
         store.save(directory, overview)
     out.print("[green]✓[/green] " + _("{section} is back at v{n}").format(section=section, n=n))
-    warn_if_closing_stale(directory)
+    warn_if_closing_stale(directory, overview)
 
 
 def edit(directory: DirArg, section: KeyArg) -> None:
