@@ -23,6 +23,8 @@ GOAL_SETS = [
     ("dev", DATA / "goals" / "holdout.yaml"),  # named holdout, but rules were tuned on it: a dev set
     ("dev", DATA / "goals" / "holdout2.yaml"),  # likewise
     ("dev", ROOT / "evals" / "dev" / "smart_goals_dev3.yaml"),
+    ("dev", ROOT / "evals" / "dev" / "smart_goals_dev4.yaml"),
+    ("dev", ROOT / "evals" / "dev" / "smart_goals_dev5.yaml"),
     # v1 was frozen before tuning and measured twice untouched; its misses have since been read for tuning: a dev set
     ("dev", ROOT / "evals" / "frozen" / "smart_goals.yaml"),
     ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v2.yaml"),

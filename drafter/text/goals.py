@@ -6,6 +6,9 @@ Shared by the critic's SMART judge and the offline drafter, so neither imports t
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import cache
+from importlib import resources
 
 from drafter.text.figures import Figure, extract_figures, normalize_with_offsets
 from drafter.text.time_expressions import find_time_spans
@@ -13,118 +16,54 @@ from drafter.text.time_expressions import find_time_spans
 _QUANTITY_KINDS = frozenset({"number", "percent", "amount", "count", "ratio", "duration"})
 
 
+@cache
+def _cues() -> dict[str, dict[str, list[str] | str]]:
+    """The word lists in drafter/text/data/goal_cues.toml."""
+    data: dict[str, dict[str, list[str] | str]] = tomllib.loads(
+        (resources.files("drafter") / "text" / "data" / "goal_cues.toml").read_text("utf-8"))
+    return data
+
+
 def _en(words: str) -> str:
     """Case-insensitive English alternation with word boundaries on both sides."""
     return rf"(?i:\b(?:{words})\b)"
 
 
-# Cues that put a level (the value a metric should reach or stay within) right before a figure.
-_LEVEL_CUES = (
-    r"提升到|提升至|提高到|提高至|增长到|增长至|增加到|增加至|扩大到|扩大至|降低到|降低至|降到|降至|减少到|减少至|下降到|下降至"
-    r"|缩短到|缩短至|压缩到|压缩至|控制在|保持在|维持在|稳定在|达到|达成|达|突破|超过|超|不低于|不少于|不高于|不超过|不多于"
-    r"|高于|低于|到|至|进入|保持|维持|" + _en(
-        r"reach(?:es|ing)?|hit(?:s|ting)?|to|at\s+least|at\s+most|at\s+or\s+(?:above|below)|under|below|above|over"
-        r"|exceed(?:s|ing)?|no\s+(?:more|less|fewer)\s+than|at|within|maintain(?:s|ing)?|keep(?:s|ing)?|sustain"
-        r"|hold(?:s|ing)?|of\s+at\s+least")
-)
-# Cues that put a change (growth, reduction, delivered count) before a figure.
-_CHANGE_CUES = (
-    r"增长|提升|提高|增加|减少|降低|下降|缩短|压缩|节省|节约|新增|新开|新签|开设|开展|完成|上线|推出|发布|落地|引入|招聘|培训"
-    r"|认证|签约|实现|获取|获得|拓展|覆盖|建成|扩大|举办|开通|开发|吸引|交付|触达|打造|减半|部署"
-    r"|推广|安装|" + _en(
-        r"by|grow(?:s|ing)?|increas(?:e|es|ing)|rais(?:e|es|ing)|boost(?:s|ing)?|lift(?:s|ing)?|reduc(?:e|es|ing)"
-        r"|cut(?:s|ting)?|lower(?:s|ing)?|decreas(?:e|es|ing)|drop(?:s|ping)?|achiev(?:e|es|ing)|deliver(?:s|ing)?"
-        r"|open(?:s|ing)?|launch(?:es|ing)?|add(?:s|ing)?|hir(?:e|es|ing)|onboard(?:s|ing)?|sign(?:s|ing)?"
-        r"|recruit(?:s|ing)?|train(?:s|ing)?|generat(?:e|es|ing)|sav(?:e|es|ing)|ship(?:s|ping)?|releas(?:e|es|ing)"
-        r"|complet(?:e|es|ing)|run(?:s|ning)?|publish(?:es|ing)?|win|acquir(?:e|es|ing)|clos(?:e|es|ing)|bring"
-        r"|roll(?:s|ing)?\s+out|deploy(?:s|ing)?|install(?:s|ing)?|implement(?:s|ing)?|introduc(?:e|es|ing)")
-)
-_WEAK_CUES = r"目标值?(?:为|是|:)?|力争|争取|确保|" + _en(
-    r"target(?:ed)?(?:\s+(?:of|is))?:?|goal(?:\s+(?:of|is))?:?"
-)
-_BASELINE = (
-    r"目前|当前|现为|现有|现在|现阶段|已有|已达|已经|去年|上年|上一年|上个?季度|上个?月|上周|同期|原为|原来"
-    r"|基线|基数|从|由|较|相比|比|历史|" + _en(
-        r"currently|current|now|from|baseline|last\s+(?:year|quarter|month|week)|was|were|versus"
-        r"|vs|today|at\s+the\s+moment|right\s+now|so\s+far|previous(?:ly)?")
-)
+def _words(table: str, key: str) -> str:
+    """One list of a table as a bare alternation."""
+    return "|".join(_cues()[table][key])
+
+
+def _alternation(table: str) -> str:
+    """A table's zh words as they are, then its en words between word boundaries."""
+    parts = [_words(table, "zh")] if "zh" in _cues()[table] else []
+    if "en" in _cues()[table]:
+        parts.append(_en(_words(table, "en")))
+    return "|".join(parts)
+
+
+_LEVEL_CUES = _alternation("level_cues")
+_CHANGE_CUES = _alternation("change_cues")
+_WEAK_CUES = _alternation("weak_cues")
+_BASELINE = _alternation("baseline")
 _CUE_LEVEL = re.compile(rf"(?:{_LEVEL_CUES})\s*$")
 _CUE_ANY = re.compile(rf"(?:{_LEVEL_CUES}|{_CHANGE_CUES})")
 _CUE_WEAK = re.compile(rf"(?:{_WEAK_CUES})\s*$")
 _BASE_RE = re.compile(_BASELINE)
 _CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]\s*(?![0-9])")
-_SPECIAL_TARGET = re.compile(
-    r"(?:新开|开设|新增|上线|推出|发布|完成|招聘|引入|开通|建成|落地|签约|举办|开展|召开|组织)了?"
-    r"一[个家项款套名位座间条场次期轮批]|翻一番|翻番|翻两番|翻倍|减半|(?:提高|提升|增加|增长|降低|减少|下降|压缩)(?:了)?一半"
-    r"|[万千]分之[一二两三四五六七八九十\d]+|零(?:投诉|事故|差错|缺陷|客诉|安全事故)"
-    r"|(?:为|降为|降至|降到|控制为)零|清零|" + _en(
-        r"doubl(?:e|es|ing)|tripl(?:e|es|ing)|halv(?:e|es|ing)|zero\s+(?:defects|incidents|complaints|accidents|errors"
-        r"|stockouts|downtime)|by\s+(?:a\s+|one\s+)?(?:half|third|quarter|fifth)|(?:open|launch|hire|add|sign|onboard"
-        r"|recruit|train|ship|release)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+dozen)"
-        r"\s+(?:new\s+)?[\w-]+")
-)
+_SPECIAL_TARGET = re.compile(_alternation("special_target"))
 _MAX_GAP = 12
-_DECREASE = re.compile(
-    r"减少|降低|下降|缩短|压缩|降至|降到|" + _en(r"reduc\w*|cut\w*|lower\w*|decreas\w*|drop\w*")
-)
-
-_ZH_METRIC = (
-    r"(?<![效概坦轻草直])率|占比|比例|单价|客单|金额|销售额|营业额|销量|营收|收入|利润|毛利|净利|成本|费用|预算|份额|人数|数量"
-    r"|订单量|订单数|客流|GMV|NPS|ROI|KPI|SLA|DAU|MAU|ARPU|LTV|CAC|CSAT|ARR|MRR|活跃度|评分|得分|周转|时长|时效|响应时间"
-    r"|交付周期|库存|坪效|人效|好评|差评|投诉|客诉|渗透|复购|留存|转化|粉丝数|下载量|(?<!运营|工作|整体|管理|团队|组织|综合)效率"
-    r"|出勤|店效|排名|事故|差错|损耗|缺货|周期|用时|耗时|天数|产能|产量|单量|件数|房价|客房收入|满座|上座|入住|准点|破损"
-    r"|能耗|(?<![质力能考])量(?!化)"
-)
-_EN_METRIC = _en(
-    r"rate|ratio|margin|revenue|sales|profit|cost|spend|budget|share|nps|csat|gmv|roi|kpis?|sla|churn|retention"
-    r"|conversion|repurchase|aov|average\s+order\s+value|basket\s+size|ticket\s+size|headcount|turnover|attrition"
-    r"|satisfaction\s+score|lead\s+time|cycle\s+time|response\s+time|resolution|on-time|inventory|dau|mau|arpu|ltv"
-    r"|cac|traffic|sign-?ups|downloads|footfall|store\s+count|member\s+count|number\s+of|subscribers|complaints"
-    r"|throughput|utili[sz]ation|occupancy|uptime|abandonment|availability|accuracy|errors|ranking"
-)
-_ZH_OBJECT = (
-    r"规则|看板|流程|工具|机制|系统|小程序|APP|App|app|平台|版本|认证|路线|供应链|选型|ERP|CRM|POS|WMS|OMS|SaaS|仓库|仓储"
-    r"|仓管|陈列|分层|会员体系|会员计划|积分|功能|模块|渠道|制度|课程|带教|排班|布局|收银|报表|手册|SOP|官网|商城|网站|社群"
-    r"|直播间|账号|专区|预案|合同|供应商|店长|储值卡|标签|数据库|中台|考核"
-)
-_EN_OBJECT = _en(
-    r"rules|dashboard|process|tool|system|app|application|platform|version|compliance|certification|vendor|erp|crm"
-    r"|pos|sop|ticketing|checkout|features?|payment\s+methods?|loyalty|review|redesign|report|experiments?|rota"
-    r"|portal|integration|playbook|training|warehouse|suppliers?|contracts?|website|pricing\s+page|self-service"
-)
-_ZH_DELIVERABLE = (
-    r"(?:上线|推出|发布|开设|新开|开业|建成|搭建|部署|落地|启动|开通|完成|实施|引入|签约|招聘|培训|改造|迁移|开发|建立|制定"
-    r"|编制|出台|举办|组建|接入|试点|召开)[^，。；,;]{0,12}?(?:门店|店|中心|方案|活动|项目|团队|标准|规范|培训|上市|装修"
-    r"|改造|升级|迁移|开业|例会|会议)"
-)
-_CONCRETE = re.compile("|".join((_ZH_METRIC, _EN_METRIC, _ZH_OBJECT, _EN_OBJECT, _ZH_DELIVERABLE)))
-_METRIC_END = re.compile(rf"(?:{_ZH_METRIC}|{_EN_METRIC})\s*$")
-_VAGUE_AIM = re.compile(
-    r"管理|成绩|水平|体验|质量|影响力|知名度|竞争力|执行力|凝聚力|效益|结构|形象|氛围|更好|更上一层楼|"
-    + _en(r"better|excellence|awareness|presence|morale|experience|quality|next\s+level")
-)
-_AIM = re.compile(
-    r"要|需|争取|力争|加强|提升|提高|改善|优化|"
-    + _en(r"want|wants|need|needs|should|aim|strive|make|take|improve|keep|do")
-)
-_VAGUE = re.compile(
-    r"大幅|显著|持续|进一步|尽快|全面|努力|加强|提升整体水平|整体水平|做好|不断|积极|稳步|有效|明显"
-    r"|更好|更上一层楼|"
-    + _en(r"significantly|as\s+soon\s+as\s+possible|asap|better|more|greatly|substantially|continue"
-          r"|strengthen|enhance|overall|where\s+possible|going\s+forward|excellence")
-)
-_STOP_BIGRAMS = frozenset(
-    "提升 提高 优化 加强 实现 推动 驱动 持续 进一 一步 全面 管理 运营 工作 发展 建设 完善 确保 "
-    "通过 以及 我们 公司 企业 年度 季度 目标 增长 降低 达到 整体 水平 能力 体系 机制 重点 方面 "
-    "相关 进行 开展 做好 努力 不断 积极 有效 显著 大幅".split()
-)
-_EN_STOP = frozenset(
-    "the and for with from into that this than then our their its are was were will shall should can could "
-    "have has been being all any each more most less very much such also only over under between within "
-    "across about after before during through improve increase grow growth reduce achieve drive ensure "
-    "deliver make better best continue strengthen enhance overall target goal goals year quarter month "
-    "week day days".split()
-)
+_DECREASE = re.compile(_alternation("decrease"))
+_METRIC = _alternation("metric")
+_ZH_DELIVERABLE = (rf"(?:{_words('deliverable_phrase', 'verbs')})[^，。；,;]{{0,12}}?"
+                   rf"(?:{_words('deliverable_phrase', 'objects')})")
+_CONCRETE = re.compile("|".join((_METRIC, _alternation("object"), _ZH_DELIVERABLE)))
+_METRIC_END = re.compile(rf"(?:{_METRIC})\s*$")
+_VAGUE_AIM = re.compile(_alternation("vague_aim"))
+_AIM = re.compile(_alternation("aim"))
+_VAGUE = re.compile(_alternation("vague"))
+_STOP_BIGRAMS = frozenset(str(_cues()["stop_words"]["zh"]).split())
+_EN_STOP = frozenset(str(_cues()["stop_words"]["en"]).split())
 
 
 def find_time_expressions(text: str) -> list[tuple[int, int, str]]:
@@ -186,7 +125,7 @@ _EN_IMPERATIVE_QUANTITY = re.compile(
     r"(?:[$€¥]?\d[\d,.]*\s*(?:%|percent|k|m|bn|million|thousand)?|(?:one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|fifteen|twenty|thirty|fifty|a\s+dozen|a\s+hundred)|zero)\s+[a-z][\w-]*"
 )
-_EN_DESCRIPTIVE_START = re.compile(r"(?i)^\s*(?:our|the|we|it|there|this|that|currently|today|at\s+present)\b")
+_EN_DESCRIPTIVE_START = re.compile(rf"(?i)^\s*(?:{_words('descriptive_start', 'en')})\b")
 
 
 def has_quantified_target(text: str) -> bool:
@@ -238,23 +177,11 @@ def _achievable(text: str, targets: list[tuple[Figure, str]]) -> tuple[bool | No
 
 
 # A deliverable: an action verb with a concrete object (any noun phrase that is not a vague quality).
-_ZH_ACTION = re.compile(
-    r"(?:完成|提交|上线|推出|发布|开设|建成|搭建|部署|落地|启动|开通|实施|引入|引进|导入|签约|改造|迁移|开发|建立|制定|编制|出台"
-    r"|举办|组建|接入|召开|通过|更换|改版|归档|升级|建设|安装|换装|替换|上市|翻新|装修|验收|取得|获得|开展|组织)"
-    r"(?P<object>[^，。；,;！!？?]{2,24})"
-)
-_EN_ACTION = re.compile(
-    r"(?i)\b(?:introduce|document|upgrade|complete|finish|pass|launch|migrate|deploy|implement|publish|submit|build"
-    r"|set\s+up|roll\s+out|install|replace|open|certify|digiti[sz]e|automate|consolidate|renovate|refurbish|retrofit"
-    r"|standardi[sz]e|draft|sign|obtain|achieve\s+certification|go\s+live\s+with|release|ship|integrate|adopt"
-    r"|reopen|inspect|run|answer|welcome|process|recruit|hire|train|audit|test|relaunch|expand)\b"
-    r"\s+(?P<object>[A-Za-z0-9][^,;.]{2,60})"
-)
+_ZH_ACTION = re.compile(rf"(?:{_words('action', 'zh')})(?P<object>[^，。；,;！!？?]{{2,24}})")
+_EN_ACTION = re.compile(rf"(?i)\b(?:{_words('action', 'en')})\b\s+(?P<object>[A-Za-z0-9][^,;.]{{2,60}})")
 _VAGUE_OBJECT = re.compile(
-    r"^(?:的)?(?:明显|显著|较大|更大|更多|一定|各项|全部|所有|相关|整体|全年|本职)*(?:的)?(?:工作|任务|目标|水平|管理|体验"
-    r"|质量|氛围|形象|事情|事项|努力|成效|成绩|效果|进展|突破|效率|能力|积极性)"
-    r"|^(?:(?:the|our|all|some|more|any|overall)\s+)*(?:things|work|everything|stuff|tasks|goals|job|improvements?"
-    r"|performance|experience|quality|morale|results?)\b",
+    rf"^(?:的)?(?:{_words('vague_object', 'zh_modifiers')})*(?:的)?(?:{_words('vague_object', 'zh')})"
+    rf"|^(?:(?:{_words('vague_object', 'en_modifiers')})\s+)*(?:{_words('vague_object', 'en')})\b",
     re.I,
 )
 
