@@ -28,6 +28,7 @@ GOAL_SETS = [
     # v1 was frozen before tuning and measured twice untouched; its misses have since been read for tuning: a dev set
     ("dev", ROOT / "evals" / "frozen" / "smart_goals.yaml"),
     ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v2.yaml"),
+    ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v3.yaml"),
 ]
 DIMENSIONS = ("specific", "measurable", "time_bound")
 
