@@ -33,7 +33,11 @@ class GoalSlots:
 @dataclass(frozen=True)
 class _Patterns:
     aim: re.Pattern[str]
+    strong_aim: re.Pattern[str]
     report: re.Pattern[str]
+    past: re.Pattern[str]
+    question: re.Pattern[str]
+    lead_in: re.Pattern[str]
     achieved: re.Pattern[str]
     meta: re.Pattern[str]
     deliverable_verb: re.Pattern[str]
@@ -72,11 +76,14 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     p = _patterns("en" if en else "zh")
     norm = normalize_text(text)
     figures = [f for f in extract_figures(text) if f.kind != "date"]
-    aim = bool(p.aim.search(norm)) or (en and _imperative(norm))
-    reported = bool(p.report.search(norm))
+    strong = bool(p.strong_aim.search(norm)) or (en and _imperative(norm))
+    aim = strong or bool(p.aim.search(norm))
+    # A report of a value, a result of the past or a description outweighs the aim words reports share (完成, 达到),
+    # not a commitment (力争, 需, will, an imperative).
+    reported = bool(p.report.search(norm)) or bool(p.past.search(norm))
     achieved = bool(p.achieved.search(norm))
-    is_goal = not p.meta.search(norm) and not achieved and (aim or not (reported and figures)) \
-        and not (reported and not aim)
+    aside = bool(p.meta.search(norm) or p.question.search(norm) or p.lead_in.search(norm))
+    is_goal = not aside and not achieved and (strong or not reported)
     verb = p.deliverable_verb.search(norm)
     obj = p.deliverable_object.search(norm)
     deliverable = f"{verb.group()}…{obj.group()}" if verb and obj else None
