@@ -156,7 +156,7 @@ _EN_NUM = (
     r"(?:[0-9]+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty"
     r"|thirty|forty|forty-five|sixty|ninety|a\s+couple\s+of|a\s+few)"
 )
-_EN_UNIT = r"(?:business\s+|working\s+|calendar\s+)?(?:days?|weeks?|months?|quarters?|years?)"
+_EN_UNIT = r"(?:business\s+|working\s+|calendar\s+)?(?:days?|weeks?|months?|quarters?|years?|seasons?|terms?|semesters?)"
 _EXTRA_PATTERNS = [
     re.compile(p)
     for p in (
@@ -181,8 +181,8 @@ _EXTRA_PATTERNS = [
         r"(?i)\bend[- ]of[- ](?:the[- ])?(?:fiscal[- ]|financial[- ]|calendar[- ])?"
         r"(?:year|quarter|month|week|half|FY\s?[0-9]*|Q[1-4]|H[12])\b",
         r"(?i)\b(?:by|before|until|in|during|through|for)\s+(?:the\s+)?(?:end|start|beginning|middle)\s+of\b",
-        r"\b(?:H[12]|[12]H)\s*'?(?:FY\s?)?(?:[0-9]{4}|[0-9]{2})\b",
-        r"\b(?:H[12]|[12]H)\b",
+        r"(?<![0-9A-Za-z])(?:H[12]|[12]H)\s*'?(?:FY\s?)?(?:[0-9]{4}|[0-9]{2})(?![0-9A-Za-z])",
+        r"(?<![0-9A-Za-z])(?:H[12]|[12]H)(?![0-9A-Za-z])",
         r"(?i)\b(?:first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+year|[0-9]{4}))?\b",
         r"(?i)\b(?:this|next)\s+year\b|\bYTD\b|\byear[- ]to[- ]date\b",
         r"(?i)\b(?:by|before|until|over|during|in|for)\s+(?:the\s+)?(?:Christmas|Easter|Thanksgiving|New\s+Year|"
@@ -190,7 +190,7 @@ _EXTRA_PATTERNS = [
         r"(?:holiday|peak|high|busy)\s+season|(?:spring|fall|autumn|winter|summer)\s+(?:semester|term)"
         r"|(?:(?:new|next|school|academic)\s+)?(?:school\s+)?(?:term|semester|school\s+year)\s+(?:starts|begins))\b",
         rf"(?i)\b(?:by|before|until|in|from|through|during)\s+{_MON}(?![A-Za-z])",
-        r"(?<![0-9A-Za-z.,:/-])(?:19|20)[0-9]{2}(?![0-9.%]|,[0-9]|\s*(?:[万亿千百元人名家个位天月日号]|percent|per\s+cent))",
+        r"(?<![0-9A-Za-z.,:/-])(?:19|20)[0-9]{2}(?![0-9%]|[.,][0-9]|\s*(?:[万亿千百元人名家个位天月日号]|percent|per\s+cent))",
     )
 ]
 _PREFIX = re.compile(
