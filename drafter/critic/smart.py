@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,7 +9,7 @@ from drafter.draft.blocks import PLACEHOLDER_RE
 from drafter.draft.model import Goal
 from drafter.messages import message
 from drafter.text.figures import Figure, extract_figures, is_supported, normalize_with_offsets
-from drafter.text.goal_slots import parse_goal
+from drafter.text.goal_slots import deadline_spans, parse_goal
 from drafter.text.goals import (
     _QUANTITY_KINDS,
     _SPECIAL_TARGET,
@@ -24,8 +23,8 @@ from drafter.text.goals import (
 )
 from drafter.text.time_expressions import find_time_spans
 
-__all__ = ["SmartMarks", "deadline_spans", "field_disagreements", "find_time_expressions", "has_quantified_target", "judge_goal",
-           "judge_typed_goal"]
+__all__ = ["SmartMarks", "deadline_spans", "field_disagreements", "find_time_expressions", "has_quantified_target",
+           "judge_goal", "judge_typed_goal"]
 
 
 @dataclass(frozen=True)
@@ -97,34 +96,6 @@ def _dated(deadline: str) -> bool:
     return bool(find_time_spans(normalize_with_offsets(deadline)[0]))
 
 
-_DURATION = re.compile(r"(?i)(?:[0-9]|[一二两三四五六七八九十百半]).*(?:内|以内|之内)$"
-                       r"|^(?:within|in)\s.*\b(?:minutes?|hours?|days?|weeks?|months?)$")
-# A duration in minutes, hours or working days is a service standard (48小时内响应, within 15 minutes), not the time
-# by which a goal is reached; so is any duration counted from an event (入职30天内, within 30 days of receipt) or
-# the level a metric is brought to (压缩至7天以内).
-_STANDARD_UNIT = re.compile(r"(?i)分钟|小时|工作日|\b(?:minutes?|mins?|hours?|hrs?|business\s+days?|working\s+days?)\b")
-_STANDARD_BEFORE = re.compile(
-    r"(?i)(?:入职|报修|投诉|下单|接到|收到|受理|发生|到店|到场|报案|申请|提交|挂号|来电|进线|每|单|首次|平均|全程|压缩至|压缩到|缩短至|缩短到"
-    r"|控制在|降至|降到|压到|时限|时长|周期|天数)[^，。；,;]{0,10}$")
-_STANDARD_AFTER = re.compile(r"(?i)^\s*(?:of|after|from)\s+(?:receipt|arrival|booking|request|order|purchase|the\s+(?:call|request|"
-                             r"complaint|incident|report|booking|order))|^\s*(?:响应|到场|办结|处置|回复|解决|完成率|闭环)")
-_BASELINE_YEAR = re.compile(r"(?i)(?:\b(?:versus|vs\.?|compared\s+(?:with|to)|than|from|over)|较|比|相比|对比|同比)\s*$")
-
-
-def deadline_spans(norm: str) -> list[tuple[int, int]]:
-    """Time expressions that bound when a goal is reached: not a service standard, not a baseline year."""
-    out = []
-    for a, b in find_time_spans(norm):
-        span = norm[a:b].strip()
-        if _DURATION.search(span) and (_STANDARD_UNIT.search(span) or _STANDARD_BEFORE.search(norm[:a])
-                                       or _STANDARD_AFTER.search(norm[b:])):
-            continue
-        if re.fullmatch(r"(?:19|20)[0-9]{2}\s*年?", span) and _BASELINE_YEAR.search(norm[:a]):
-            continue
-        out.append((a, b))
-    return out
-
-
 def _judge(text: str, lang: str, strategy_terms: Sequence[str], given: frozenset[str]) -> SmartMarks:
     """The text rules, with the dimensions in `given` already known to pass from the goal's typed fields."""
     norm = normalize_with_offsets(text)[0]
@@ -136,7 +107,7 @@ def _judge(text: str, lang: str, strategy_terms: Sequence[str], given: frozenset
         or (bool(slots.deliverable or slots.avoidance or slots.fraction or slots.comparator) and not slots.vague_only)
     specific = "specific" in given or slots.metric_direction or slots.avoidance or bool(slots.deliverable) \
         or (_is_specific(norm, measurable) and not slots.vague_only)
-    time_bound = "time_bound" in given or bool(deadline_spans(norm)) or slots.deadline
+    time_bound = "time_bound" in given or bool(deadline_spans(norm, lang)) or slots.deadline
     achievable, why = _achievable(text, targets)
     relevant: bool | None = None
     if strategy_terms:

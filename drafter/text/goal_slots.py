@@ -15,6 +15,7 @@ from importlib import resources
 
 from drafter.text.figures import extract_figures, normalize_text
 from drafter.text.goals import _METRIC, _VAGUE, _VAGUE_OBJECT
+from drafter.text.time_expressions import find_time_spans
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class _Patterns:
     metric_extra: re.Pattern[str]
     vague: re.Pattern[str]
     vague_end: re.Pattern[str]
+    standard_unit: re.Pattern[str]
+    standard_before: re.Pattern[str]
+    standard_after: re.Pattern[str]
+    baseline_year: re.Pattern[str]
 
 
 @cache
@@ -69,7 +74,30 @@ def _patterns(lang: str) -> _Patterns:
         body = "|".join(f"(?:{w})" for w in sorted(words, key=len, reverse=True))
         return re.compile(rf"(?i)(?<![A-Za-z])(?:{body})(?![A-Za-z])" if en else body)
 
-    return _Patterns(**{name: compile_(words) for name, words in table.items()})
+    never = re.compile(r"(?!)")  # a list a language leaves out or empty matches nothing
+    return _Patterns(**{name: compile_(table[name]) if table.get(name) else never
+                        for name in _Patterns.__dataclass_fields__})
+
+
+def deadline_spans(norm: str, lang: str = "zh") -> list[tuple[int, int]]:
+    """Time expressions in normalised text that bound when a goal is reached: a duration in minutes, hours or
+    working days, one counted from an event (入职30天内, within 48 hours of receipt) or the level a metric is brought
+    to (压缩至7天以内) is a service standard; a year after versus/较/同比 is a baseline."""
+    p = _patterns("en" if lang == "en" or norm.isascii() else "zh")
+    out = []
+    for a, b in find_time_spans(norm):
+        span = norm[a:b].strip()
+        if _DURATION.search(span) and (p.standard_unit.search(span) or p.standard_before.search(norm[:a])
+                                       or p.standard_after.search(norm[b:])):
+            continue
+        if re.fullmatch(r"(?:19|20)[0-9]{2}\s*年?", span) and p.baseline_year.search(norm[:a]):
+            continue
+        out.append((a, b))
+    return out
+
+
+_DURATION = re.compile(r"(?i)(?:[0-9]|[一二两三四五六七八九十百半]).*(?:内|以内|之内)$"
+                       r"|^(?:within|in)\s.*\b(?:minutes?|hours?|days?|weeks?|months?)$")
 
 
 def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
@@ -79,7 +107,6 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     norm = normalize_text(text)
     figures = [f for f in extract_figures(text) if f.kind != "date"]
     strong = bool(p.strong_aim.search(norm)) or (en and _imperative(norm))
-    aim = strong or bool(p.aim.search(norm))
     # A report of a value, a result of the past or a description outweighs the aim words reports share (完成, 达到),
     # not a commitment (力争, 需, will, an imperative).
     reported = bool(p.report.search(norm)) or bool(p.past.search(norm))

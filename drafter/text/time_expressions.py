@@ -156,7 +156,8 @@ _EN_NUM = (
     r"(?:[0-9]+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty"
     r"|thirty|forty|forty-five|sixty|ninety|a\s+couple\s+of|a\s+few)"
 )
-_EN_UNIT = r"(?:business\s+|working\s+|calendar\s+)?(?:days?|weeks?|months?|quarters?|years?|seasons?|terms?|semesters?)"
+_EN_UNIT = (r"(?:business\s+|working\s+|calendar\s+)?"
+            r"(?:days?|weeks?|months?|quarters?|years?|seasons?|terms?|semesters?)")
 _EXTRA_PATTERNS = [
     re.compile(p)
     for p in (
