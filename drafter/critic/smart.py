@@ -9,7 +9,7 @@ from drafter.draft.blocks import PLACEHOLDER_RE
 from drafter.draft.model import Goal
 from drafter.messages import message
 from drafter.text.figures import Figure, extract_figures, is_supported, normalize_with_offsets
-from drafter.text.goal_slots import deadline_spans, parse_goal
+from drafter.text.goal_slots import parse_goal, time_spans
 from drafter.text.goals import (
     _QUANTITY_KINDS,
     _SPECIAL_TARGET,
@@ -23,8 +23,8 @@ from drafter.text.goals import (
 )
 from drafter.text.time_expressions import find_time_spans
 
-__all__ = ["SmartMarks", "deadline_spans", "field_disagreements", "find_time_expressions", "has_quantified_target",
-           "judge_goal", "judge_typed_goal"]
+__all__ = ["SmartMarks", "field_disagreements", "find_time_expressions", "has_quantified_target", "judge_goal",
+           "judge_typed_goal"]
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,13 @@ def _judge(text: str, lang: str, strategy_terms: Sequence[str], given: frozenset
     if not slots.is_goal and not given:
         return SmartMarks(False, False, None, None, False, (message("smart.reason.not-a-goal", lang),))
     targets = _targets(text)
-    measurable = "measurable" in given or bool(targets) or bool(_SPECIAL_TARGET.search(norm)) \
+    deadlines, standards = time_spans(norm, lang)
+    measurable = "measurable" in given or bool(targets) or bool(_SPECIAL_TARGET.search(norm)) or bool(standards) \
         or (bool(slots.deliverable or slots.avoidance or slots.fraction or slots.comparator) and not slots.vague_only)
     specific = "specific" in given or slots.metric_direction or slots.avoidance or bool(slots.deliverable) \
+        or bool(standards) \
         or (_is_specific(norm, measurable) and not slots.vague_only)
-    time_bound = "time_bound" in given or bool(deadline_spans(norm, lang)) or slots.deadline
+    time_bound = "time_bound" in given or bool(deadlines) or slots.deadline
     achievable, why = _achievable(text, targets)
     relevant: bool | None = None
     if strategy_terms:

@@ -79,21 +79,23 @@ def _patterns(lang: str) -> _Patterns:
                         for name in _Patterns.__dataclass_fields__})
 
 
-def deadline_spans(norm: str, lang: str = "zh") -> list[tuple[int, int]]:
-    """Time expressions in normalised text that bound when a goal is reached: a duration in minutes, hours or
-    working days, one counted from an event (入职30天内, within 48 hours of receipt) or the level a metric is brought
-    to (压缩至7天以内) is a service standard; a year after versus/较/同比 is a baseline."""
+def time_spans(norm: str, lang: str = "zh") -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The deadlines and the service standards among the time expressions of normalised text.
+
+    A duration in minutes, hours or working days, one counted from an event (入职30天内, within 48 hours of receipt)
+    or the level a metric is brought to (压缩至7天以内) is a service standard: a target, not a deadline. A year after
+    versus/较/同比 is a baseline, neither.
+    """
     p = _patterns("en" if lang == "en" or norm.isascii() else "zh")
-    out = []
+    deadlines, standards = [], []
     for a, b in find_time_spans(norm):
         span = norm[a:b].strip()
         if _DURATION.search(span) and (p.standard_unit.search(span) or p.standard_before.search(norm[:a])
                                        or p.standard_after.search(norm[b:])):
-            continue
-        if re.fullmatch(r"(?:19|20)[0-9]{2}\s*年?", span) and p.baseline_year.search(norm[:a]):
-            continue
-        out.append((a, b))
-    return out
+            standards.append((a, b))
+        elif not (re.fullmatch(r"(?:19|20)[0-9]{2}\s*年?", span) and p.baseline_year.search(norm[:a])):
+            deadlines.append((a, b))
+    return deadlines, standards
 
 
 _DURATION = re.compile(r"(?i)(?:[0-9]|[一二两三四五六七八九十百半]).*(?:内|以内|之内)$"

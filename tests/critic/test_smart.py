@@ -79,6 +79,26 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     ("Same-store sales grew 3.1% in FY2025.", "en", False, False, False),
     ("Grow same-store sales 3.1% in FY2026.", "en", True, True, True),
     ("例如，可以把“提升客户满意度”改写为“年底前将客户满意度提升至90分以上”", "zh", False, False, False),
+    # questions, lead-ins, advice and descriptions are not goals
+    ("今年的门店人效目标该怎么定？", "zh", False, False, False),
+    ("以下是仓储部2027年的重点工作：", "zh", False, False, False),
+    ("制定指标时要兼顾结果和过程", "zh", False, False, False),
+    ("仓库实行三班倒，每班8小时", "zh", False, False, False),
+    ("Is a 55 NPS target realistic for next year?", "en", False, False, False),
+    ("We launched the new returns portal in March.", "en", False, False, False),
+    # a service standard is not a deadline; an event or a season is
+    ("门店报修2小时内响应、24小时内修复", "zh", True, True, False),
+    ("暑运来临前，把中转场日处理能力提升到40万件", "zh", True, True, True),
+    ("Answer 90% of chats within 2 minutes", "en", True, True, False),
+    ("Cut packaging cost per order by 10% versus 2025", "en", True, True, False),
+    ("Open two pop-up stores ahead of the Christmas market", "en", True, True, True),
+    # a named metric with a direction is specific whatever the intensifier; a system of work to improve is vague
+    ("会员复购率稳步提升", "zh", True, False, False),
+    ("健全供应商考核制度体系", "zh", False, False, False),
+    ("Reduce forklift idle time", "en", True, False, False),
+    # a verb of completion with a concrete object is a verifiable deliverable
+    ("印发《门店食品安全管理办法》", "zh", True, True, False),
+    ("年内完成与财务系统的数据对接", "zh", True, True, True),
     ("For example, instead of 'grow sales', write 'grow online sales 15% by June 30'.", "en", False, False, False),
 ]
 
