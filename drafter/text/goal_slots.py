@@ -34,7 +34,6 @@ class GoalSlots:
 
 @dataclass(frozen=True)
 class _Patterns:
-    aim: re.Pattern[str]
     strong_aim: re.Pattern[str]
     report: re.Pattern[str]
     past: re.Pattern[str]
