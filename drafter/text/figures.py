@@ -120,9 +120,10 @@ _PERCENT_OF = re.compile(
 )
 _ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+[万亿]*)?")
-_CURRENCY_PREFIX = re.compile(r"(US\$|HK\$|\$|¥|€|RMB|CNY|USD|EUR)\s*$")
+_CURRENCY_PREFIX = re.compile(r"(US\$|HK\$|S\$|A\$|AU\$|\$|¥|€|£|₹|RMB|CNY|USD|EUR|GBP|INR|SGD|AUD)\s*$")
 _CURRENCY_UNITS = {"us$": "usd", "$": "usd", "usd": "usd", "hk$": "hkd", "¥": "元", "rmb": "元", "cny": "元",
-                   "€": "eur", "eur": "eur"}
+                   "€": "eur", "eur": "eur", "£": "gbp", "gbp": "gbp", "₹": "inr", "inr": "inr", "s$": "sgd",
+                   "sgd": "sgd", "a$": "aud", "au$": "aud", "aud": "aud"}
 _EN_MULT_RE = re.compile(r"(?:\s*(k|K|mn|MM|bn)|(M|B|m|b)|\s+(thousand|million|billion))(?![A-Za-z])")
 _APPROX = re.compile(r"[多余]|\+")
 _SUFFIXES: list[tuple[re.Pattern[str], str, str]] = [

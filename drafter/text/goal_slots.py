@@ -52,6 +52,7 @@ class _Patterns:
     vague: re.Pattern[str]
     vague_end: re.Pattern[str]
     standard_unit: re.Pattern[str]
+    standard_span: re.Pattern[str]
     standard_before: re.Pattern[str]
     standard_after: re.Pattern[str]
     baseline_year: re.Pattern[str]
@@ -94,6 +95,9 @@ def time_spans(norm: str, lang: str = "zh") -> tuple[list[tuple[int, int]], list
             standards.append((a, b))
         elif not (re.fullmatch(r"(?:19|20)[0-9]{2}\s*年?", span) and p.baseline_year.search(norm[:a])):
             deadlines.append((a, b))
+    for m in p.standard_span.finditer(norm):
+        if not any(a <= m.start() < b for a, b in standards):
+            standards.append((m.start(), m.end()))
     return deadlines, standards
 
 
@@ -107,16 +111,19 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     p = _patterns("en" if en else "zh")
     norm = normalize_text(text)
     figures = [f for f in extract_figures(text) if f.kind != "date"]
-    strong = bool(p.strong_aim.search(norm)) or (en and _imperative(norm))
+    past = bool(p.past.search(norm))
+    # "Claims backlog fell …" opens with a noun, not a verb: a sentence in the past is imperative only when it opens
+    # with a verb of aim ("Cut …").
+    strong = bool(p.strong_aim.search(norm)) or (en and _imperative(norm, strict=past))
     # A report of a value, a result of the past or a description outweighs the aim words reports share (完成, 达到),
     # not a commitment (力争, 需, will, an imperative).
-    reported = bool(p.report.search(norm)) or bool(p.past.search(norm))
+    reported = bool(p.report.search(norm)) or past
     achieved = bool(p.achieved.search(norm))
     aside = bool(p.meta.search(norm) or p.question.search(norm) or p.lead_in.search(norm))
     is_goal = not aside and not achieved and (strong or not reported)
     clauses = [c.strip() for c in re.split(r"[，,；;。！!？?]", norm) if c.strip()]
     vague_clauses = [c for c in clauses if _vague_end(c, p)]
-    deliverable = next((d for c in clauses for d in [_deliverable(c, p)] if d), None)
+    deliverable = next((d for c in clauses for d in [_deliverable(c, p, en)] if d), None)
     avoidance = bool(p.avoidance.search(norm))
     fraction = bool(p.fraction.search(norm))
     numeral = bool(re.search(r"[零一二两三四五六七八九十]", norm))
@@ -156,10 +163,13 @@ def _metric_direction(clause: str, p: _Patterns, en: bool) -> bool:
     return bool(_METRIC_RE.search(near) or p.metric_extra.search(near))
 
 
-def _deliverable(clause: str, p: _Patterns) -> str | None:
+def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
     """A verb of completion and its object in one clause (出台《供应商准入管理办法》, 完成自动化分拣线的投产)."""
     verb = p.deliverable_verb.search(clause)
     if verb is None or p.vague.search(clause[:verb.start()]):
+        return None
+    # In English the verb leads its clause or follows will/to/and ("Lower cost per hire" hires no one).
+    if en and not _EN_VERB_LEADS.search(clause[:verb.start()]):
         return None
     obj = p.deliverable_object.search(clause)
     rest = (clause[verb.end():] or clause[:verb.start()]).strip("的了 ")
@@ -168,6 +178,8 @@ def _deliverable(clause: str, p: _Patterns) -> str | None:
     return f"{verb.group()}…{obj.group() if obj else rest}"
 
 
+_EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|and|then|we|must|should)\s+"
+                            r"|^(?:kr\s*\d+|objective\s*\d*|goal)\s*[:.-]?\s*)(?:\w+ly\s+)?$")
 _NUMBER_WORD = re.compile(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred|"
                           r"dozen)\b")
 
@@ -178,13 +190,14 @@ _NOT_VERBS = frozenset(
     "they he she one some most many no".split())
 
 
-def _imperative(text: str) -> bool:
-    """An English sentence that starts with a verb ("Launch …", "Keep …") states an aim."""
+def _imperative(text: str, strict: bool = False) -> bool:
+    """An English sentence that starts with a verb ("Launch …", "Keep …") states an aim; `strict` takes only the
+    verbs of the aim list."""
     text = re.sub(r"(?i)^\s*(?:by|before|within|between|during|in|from|over|this|next)\b[^,]{0,60},\s*", "", text)
     first = re.match(r"\s*([A-Za-z]+)\b", text)
     if not first:
         return False
     word = first.group(1)
     verbs = {w for w in _words()["en"]["aim"] if w.isalpha()}
-    return word.lower() in verbs or (word.lower() not in _NOT_VERBS and not re.match(r"[A-Z]{2,}", word)
+    return word.lower() in verbs or (not strict and word.lower() not in _NOT_VERBS and not re.match(r"[A-Z]{2,}", word)
                                      and not re.search(r"(?i)\b(?:is|are|was|were|has|have|had)\b", text[:40]))

@@ -95,6 +95,8 @@ def _target_cue(text: str, fig: Figure) -> str | None:
     if fig.kind == "duration":  # "缩短至3天" is a target; "三个月内" / "within 90 days" is a period
         cue = _CUE_LEVEL.search(prefix)
         return "level" if cue and not re.fullmatch(r"(?i)within|in|到|至", cue.group().strip()) else None
+    if re.search(r"(?i)\b(?:is|are|was|were|stands?|sits?|running)\s+at\s*$", prefix):
+        return None  # "CSAT is at 78% today": a value as it stands
     cues = list(_CUE_ANY.finditer(prefix))
     if cues:
         gap = prefix[cues[-1].end():]

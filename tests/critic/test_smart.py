@@ -68,7 +68,7 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     ("Cut costs where possible going forward", "en", True, False, False),  # costs: a named metric
     ("We have 45 support agents today and want to keep morale high", "en", False, False, False),
     ("Make the onboarding experience much better this quarter", "en", False, False, True),
-    ("Set up a weekly KPI review with regional managers", "en", True, False, False),
+    ("Set up a weekly KPI review with regional managers", "en", True, True, False),  # set up or not: verifiable
     # a result already achieved, or a value as it stands, is not an aim, whatever aim words it contains
     ("2025年12月，新版客服系统已正式上线", "zh", False, False, False),
     ("2025年的目标是新开20家门店，实际完成17家", "zh", False, False, False),
