@@ -129,8 +129,10 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     numeral = bool(re.search(r"[零一二两三四五六七八九十]", norm))
     comparator = bool(p.comparator.search(norm)) and (bool(figures) or numeral)
     # "Replace 5,000 meters", "Run six late-night openings": an English aim stated as a verb and a quantity.
-    quantities = [f for f in figures if f.kind not in ("duration", "date")
-                  and not re.search(r"(?i)\bfrom\b[^,.;]*$", text[:f.start])]
+    # A figure of scope or means is no target: "across our 14 sites", "top-100 SKUs", "with a budget of £2m".
+    quantities = [f for f in figures if f.kind not in ("duration", "date", "quarter", "year")
+                  and not re.search(r"(?i)\bfrom\b[^,.;]*$", text[:f.start])
+                  and not re.search(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\s+of\s+)$", text[:f.start])]
     comparator = comparator or (en and _imperative(norm) and bool(quantities or _NUMBER_WORD.search(norm)))
     vague = bool(p.vague.search(norm))
     # A named metric and a direction in one clause, in either order and whatever intensifier goes with them
@@ -173,12 +175,12 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
         return None
     obj = p.deliverable_object.search(clause)
     rest = (clause[verb.end():] or clause[:verb.start()]).strip("的了 ")
-    if obj is None and (len(rest) < 2 or _VAGUE_OBJECT.search(rest) or _vague_end(clause, p)):
+    if obj is None and (len(rest) < 2 or _VAGUE_OBJECT.search(rest) or _vague_end(clause, p) or p.vague.search(rest)):
         return None
     return f"{verb.group()}…{obj.group() if obj else rest}"
 
 
-_EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|and|then|we|must|should)\s+"
+_EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|to be|and|then|we|must|should)\s+"
                             r"|^(?:kr\s*\d+|objective\s*\d*|goal)\s*[:.-]?\s*)(?:\w+ly\s+)?$")
 _NUMBER_WORD = re.compile(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred|"
                           r"dozen)\b")
@@ -193,6 +195,7 @@ _NOT_VERBS = frozenset(
 def _imperative(text: str, strict: bool = False) -> bool:
     """An English sentence that starts with a verb ("Launch …", "Keep …") states an aim; `strict` takes only the
     verbs of the aim list."""
+    text = re.sub(r"(?i)^\s*(?:kr\s*\d+|objective\s*\d*|goal|target|okr)\s*[:.–—-]\s*", "", text)
     text = re.sub(r"(?i)^\s*(?:by|before|within|between|during|in|from|over|this|next)\b[^,]{0,60},\s*", "", text)
     first = re.match(r"\s*([A-Za-z]+)\b", text)
     if not first:
