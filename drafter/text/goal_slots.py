@@ -132,7 +132,7 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     # A figure of scope or means is no target: "across our 14 sites", "top-100 SKUs", "with a budget of £2m".
     quantities = [f for f in figures if f.kind not in ("duration", "date", "quarter", "year")
                   and not re.search(r"(?i)\bfrom\b[^,.;]*$", text[:f.start])
-                  and not re.search(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\s+of\s+)$", text[:f.start])]
+                  and not _SCOPE.search(text[:f.start])]
     comparator = comparator or (en and _imperative(norm) and bool(quantities or _NUMBER_WORD.search(norm)))
     vague = bool(p.vague.search(norm))
     # A named metric and a direction in one clause, in either order and whatever intensifier goes with them
@@ -180,6 +180,7 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
     return f"{verb.group()}…{obj.group() if obj else rest}"
 
 
+_SCOPE = re.compile(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\s+of\s+)$")
 _EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|to be|and|then|we|must|should)\s+"
                             r"|^(?:kr\s*\d+|objective\s*\d*|goal)\s*[:.-]?\s*)(?:\w+ly\s+)?$")
 _NUMBER_WORD = re.compile(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred|"
