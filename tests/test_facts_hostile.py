@@ -352,3 +352,18 @@ def test_line_counter_reads_each_character_once(tmp_path: Path, monkeypatch: pyt
     data, lines = parse_text(text, tmp_path / f"f.{fmt}")
     assert len(data["facts"]) == 40_000 and lines[("facts", 39_999)] == text.count("\n") - 1
     assert len(counters) == 1 and counters[0].scanned <= len(text)
+
+
+@pytest.mark.parametrize("value", ["9" * 4400, "NaN", "-Infinity"])
+def test_a_json_value_json_refuses_after_parsing_is_located(tmp_path: Path, value: str) -> None:
+    """An integer too long to convert, or NaN, that the line scanner lets through is refused with its line."""
+    facts = yaml.safe_load((Path(__file__).parent.parent / "examples" / "coffee.yaml").read_text(encoding="utf-8"))
+    facts["goals"][1]["owner"] = []  # an empty list in a mapping in a list: the scanner stops checking numbers
+    text = json.dumps(facts, ensure_ascii=False, indent=1)[:-2] + ',\n "goal": ' + value + "\n}"
+    path = tmp_path / "facts.json"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["write", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    line = text.count("\n", 0, text.index('"goal"')) + 1
+    assert f"{path}:{line}: " in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

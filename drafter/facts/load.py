@@ -163,6 +163,12 @@ def lines_order(lines: dict[tuple[Any, ...], int]) -> list[str]:
     return [k for _, k in sorted(tops)]
 
 
+def _json_value_line(text: str) -> int:
+    """The line of the first value json refuses after parsing: NaN/Infinity, or an integer of thousands of digits."""
+    match = re.search(r"(?<![\w.])(?:-?(?:NaN|Infinity)\b|-?\d{4000,})", text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
 def parse_text(text: str, path: Path, warnings: list[str] | None = None) -> tuple[Any, dict[tuple[Any, ...], int]]:
     """Parse decoded facts text by its suffix (.json, .toml, else YAML): the data, and key path → line (what is
     valid but probably not meant, such as a YAML list item that swallowed the line below it, goes to `warnings`)."""
@@ -173,8 +179,8 @@ def parse_text(text: str, path: Path, warnings: list[str] | None = None) -> tupl
             data = json.loads(text, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}.") from None
-        except ValueError as exc:  # NaN/Infinity, refused by _no_constant
-            raise InputError(f"{path}: invalid JSON: {exc}.") from None
+        except ValueError as exc:  # NaN/Infinity, refused by _no_constant, or an integer too long to convert
+            raise InputError(f"{path}:{_json_value_line(text)}: invalid JSON: {exc}.") from None
         return data, lines
     if suffix == ".toml":
         lines = scan_toml(text, path)
