@@ -138,7 +138,8 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     # A named metric and a direction in one clause, in either order and whatever intensifier goes with them
     # (进一步提升顾客满意度, 客单价稳步提升, Reduce claims processing costs); not a vague quality (服务水平).
     metric_direction = any(_metric_direction(c, p, en) for c in clauses if c not in vague_clauses)
-    concrete = bool(figures) or deliverable is not None or avoidance or fraction or metric_direction
+    amounts = [f for f in figures if f.kind not in ("year", "quarter", "duration")]  # a deadline is not what to do
+    concrete = bool(amounts) or deliverable is not None or avoidance or fraction or metric_direction
     vague_only = not concrete and (vague or (bool(clauses) and len(vague_clauses) == len(clauses)))
     return GoalSlots(is_goal, deliverable, avoidance, fraction, comparator, bool(p.deadline.search(norm)),
                      metric_direction, vague_only)
