@@ -172,7 +172,7 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
     if verb is None or p.vague.search(clause[:verb.start()]):
         return None
     # In English the verb leads its clause or follows will/to/and ("Lower cost per hire" hires no one).
-    if en and not _EN_VERB_LEADS.search(clause[:verb.start()]):
+    if en and not _EN_VERB_LEADS.search(_LABEL.sub("", clause[:verb.start()])):
         return None
     obj = p.deliverable_object.search(clause)
     rest = (clause[verb.end():] or clause[:verb.start()]).strip("的了 ")
@@ -181,6 +181,8 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
     return f"{verb.group()}…{obj.group() if obj else rest}"
 
 
+# A list or OKR label before a goal: "KR1:", "Objective 4 –", "(b)", "2."
+_LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d+|objective\s*\d*|goal|target|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
 _SCOPE = re.compile(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\s+of\s+)$")
 _EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|to be|and|then|we|must|should)\s+"
                             r"|^(?:kr\s*\d+|objective\s*\d*|goal)\s*[:.-]?\s*)(?:\w+ly\s+)?$")
@@ -197,7 +199,7 @@ _NOT_VERBS = frozenset(
 def _imperative(text: str, strict: bool = False) -> bool:
     """An English sentence that starts with a verb ("Launch …", "Keep …") states an aim; `strict` takes only the
     verbs of the aim list."""
-    text = re.sub(r"(?i)^\s*(?:kr\s*\d+|objective\s*\d*|goal|target|okr)\s*[:.–—-]\s*", "", text)
+    text = _LABEL.sub("", text)
     text = re.sub(r"(?i)^\s*(?:by|before|within|between|during|in|from|over|this|next)\b[^,]{0,60},\s*", "", text)
     first = re.match(r"\s*([A-Za-z]+)\b", text)
     if not first:

@@ -53,6 +53,8 @@ _BASE_RE = re.compile(_BASELINE)
 _CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]\s*(?![0-9])")
 _SPECIAL_TARGET = re.compile(_alternation("special_target"))
 _MAX_GAP = 12
+# A list or OKR label before a figure ("KR1: ", "Objective 4 – ", "(b) ") leaves it where a clause starts.
+_LIST_LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d+|objective\s*\d*|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
 _DECREASE = re.compile(_alternation("decrease"))
 _METRIC = _alternation("metric")
 _ZH_DELIVERABLE = (rf"(?:{_words('deliverable_phrase', 'verbs')})[^，。；,;]{{0,12}}?"
@@ -91,7 +93,7 @@ def _clause_suffix(text: str, fig: Figure) -> str:
 
 def _target_cue(text: str, fig: Figure) -> str | None:
     """Return "level", "change" or "weak" when fig reads as a target value, else None."""
-    prefix = _clause_prefix(text, fig)
+    prefix = _LIST_LABEL.sub("", _clause_prefix(text, fig))
     if fig.kind == "duration":  # "缩短至3天" is a target; "三个月内" / "within 90 days" is a period
         cue = _CUE_LEVEL.search(prefix)
         return "level" if cue and not re.fullmatch(r"(?i)within|in|到|至", cue.group().strip()) else None
