@@ -176,7 +176,7 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
         return None
     obj = p.deliverable_object.search(clause)
     rest = (clause[verb.end():] or clause[:verb.start()]).strip("的了 ")
-    if obj is None and (len(rest) < 2 or _VAGUE_OBJECT.search(rest) or _vague_end(clause, p) or p.vague.search(rest)):
+    if (not en and _vague_end(clause, p)) or (obj is None and (len(rest) < 2 or _VAGUE_OBJECT.search(rest) or p.vague.search(rest))):
         return None
     return f"{verb.group()}…{obj.group() if obj else rest}"
 
