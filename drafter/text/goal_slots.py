@@ -56,6 +56,7 @@ class _Patterns:
     standard_before: re.Pattern[str]
     standard_after: re.Pattern[str]
     baseline_year: re.Pattern[str]
+    baseline_year_after: re.Pattern[str]
 
 
 @cache
@@ -93,7 +94,8 @@ def time_spans(norm: str, lang: str = "zh") -> tuple[list[tuple[int, int]], list
         if _DURATION.search(span) and (p.standard_unit.search(span) or p.standard_before.search(norm[:a])
                                        or p.standard_after.search(norm[b:])):
             standards.append((a, b))
-        elif not (re.fullmatch(r"(?:19|20)[0-9]{2}\s*年?", span) and p.baseline_year.search(norm[:a])):
+        elif not (re.fullmatch(r"(?:19|20)[0-9]{2}\s*年?", span)
+                  and (p.baseline_year.search(norm[:a]) or p.baseline_year_after.search(norm[b:]))):
             deadlines.append((a, b))
     for m in p.standard_span.finditer(norm):
         if not any(a <= m.start() < b for a, b in standards):
@@ -176,7 +178,9 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
         return None
     obj = p.deliverable_object.search(clause)
     rest = (clause[verb.end():] or clause[:verb.start()]).strip("的了 ")
-    if (not en and _vague_end(clause, p)) or (obj is None and (len(rest) < 2 or _VAGUE_OBJECT.search(rest) or p.vague.search(rest))):
+    if not en and _vague_end(clause, p):  # 完善培训体系 trains no one
+        return None
+    if obj is None and (len(rest) < 2 or _VAGUE_OBJECT.search(rest) or p.vague.search(rest)):
         return None
     return f"{verb.group()}…{obj.group() if obj else rest}"
 
@@ -184,7 +188,7 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
 # A list or OKR label before a goal: "KR1:", "Objective 4 –", "(b)", "2."
 _LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d+|objective\s*\d*|goal|target|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
 _SCOPE = re.compile(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\s+of\s+)$")
-_EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|to be|and|then|we|must|should)\s+"
+_EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|to be|will have|to have(?: an?)?|and|then|we|must|should)\s+"
                             r"|^(?:kr\s*\d+|objective\s*\d*|goal)\s*[:.-]?\s*)(?:\w+ly\s+)?$")
 _NUMBER_WORD = re.compile(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred|"
                           r"dozen)\b")
