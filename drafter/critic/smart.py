@@ -98,6 +98,7 @@ def _dated(deadline: str) -> bool:
 
 def _judge(text: str, lang: str, strategy_terms: Sequence[str], given: frozenset[str]) -> SmartMarks:
     """The text rules, with the dimensions in `given` already known to pass from the goal's typed fields."""
+    text = PLACEHOLDER_RE.sub("", text)  # a placeholder is not a value: 【待补充：截止时间】前 sets no deadline
     norm = normalize_with_offsets(text)[0]
     slots = parse_goal(text, lang)
     if not slots.is_goal and not given:

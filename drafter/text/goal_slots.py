@@ -51,6 +51,7 @@ class _Patterns:
     metric_extra: re.Pattern[str]
     vague: re.Pattern[str]
     vague_end: re.Pattern[str]
+    cadence: re.Pattern[str]
     standard_unit: re.Pattern[str]
     standard_span: re.Pattern[str]
     standard_before: re.Pattern[str]
@@ -143,12 +144,21 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     amounts = [f for f in figures if f.kind not in ("year", "quarter", "duration")]  # a deadline is not what to do
     concrete = bool(amounts) or deliverable is not None or avoidance or fraction or metric_direction
     vague_only = not concrete and (vague or (bool(clauses) and len(vague_clauses) == len(clauses)))
-    return GoalSlots(is_goal, deliverable, avoidance, fraction, comparator, bool(p.deadline.search(norm)),
+    # a deadline inside a cadence is the cadence's (每个工作日闭店前完成巡检, submit by Friday every week)
+    deadline = any(not p.cadence.search(_clause_at(norm, m.start())) for m in p.deadline.finditer(norm))
+    return GoalSlots(is_goal, deliverable, avoidance, fraction, comparator, deadline,
                      metric_direction, vague_only)
 
 
 _METRIC_RE = re.compile(_METRIC)
 _FILLER = frozenset("soon possible where going forward much very things them all".split())
+
+
+def _clause_at(text: str, at: int) -> str:
+    """The clause of text around position at."""
+    start = max(text.rfind(mark, 0, at) for mark in "，,；;。") + 1
+    ends = [i for i in (text.find(mark, at) for mark in "，,；;。") if i != -1]
+    return text[start:min(ends) if ends else len(text)]
 
 
 def _vague_end(clause: str, p: _Patterns) -> bool:
