@@ -111,6 +111,10 @@ def _target_cue(text: str, fig: Figure) -> str | None:
         return None
     if not prefix.strip(" \t-*·、:（(【[") or _CUE_WEAK.search(prefix) or _METRIC_END.search(prefix):
         return "weak"
+    # a count closing its clause, after a verb: 年内培育…企业2家, 新建…中心8个
+    if fig.kind == "count" and not _clause_suffix(text, fig).strip(" 。.！!") and re.search(
+            r"[\u4e00-\u9fff]", prefix) and (_ZH_ACTION.search(prefix + "XX") or _CUE_ANY.search(prefix)):
+        return "weak"
     return None
 
 
