@@ -120,7 +120,7 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     strong = bool(p.strong_aim.search(norm)) or (en and _imperative(norm, strict=past))
     # A report of a value, a result of the past or a description outweighs the aim words reports share (完成, 达到),
     # not a commitment (力争, 需, will, an imperative).
-    reported = bool(p.report.search(norm)) or past
+    reported = bool(p.report.search(norm)) or past or (en and not strong and _declarative_past(norm))
     achieved = bool(p.achieved.search(norm))
     aside = bool(p.meta.search(norm) or p.question.search(norm) or p.lead_in.search(norm))
     is_goal = not aside and not achieved and (strong or not reported)
@@ -197,7 +197,9 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
 
 # A list or OKR label before a goal: "KR1:", "Objective 4 –", "(b)", "2."
 _LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d+|objective\s*\d*|goal|target|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
-_SCOPE = re.compile(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\s+of\s+)$")
+_SCOPE = re.compile(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\s+of\s+|\bof\s+(?:our|its|their)\s+"
+                    r"|\b(?:year|grade|level|phase|tier|band|stage|wave|sprint|version|release|ward|gate|terminal|line|route"
+                    r"|block|zone|p)\s*)$")
 _EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|to be|will have|to have(?: an?)?|and|then|we|must|should)\s+"
                             r"|^(?:kr\s*\d+|objective\s*\d*|goal)\s*[:.-]?\s*)(?:\w+ly\s+)?$")
 _NUMBER_WORD = re.compile(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred|"
@@ -218,7 +220,36 @@ def _imperative(text: str, strict: bool = False) -> bool:
     first = re.match(r"\s*([A-Za-z]+)\b", text)
     if not first:
         return False
-    word = first.group(1)
-    verbs = {w for w in _words()["en"]["aim"] if w.isalpha()}
-    return word.lower() in verbs or (not strict and word.lower() not in _NOT_VERBS and not re.match(r"[A-Z]{2,}", word)
-                                     and not re.search(r"(?i)\b(?:is|are|was|were|has|have|had)\b", text[:40]))
+    word = first.group(1).lower()
+    if word in _imperative_verbs():
+        return True
+    # any other first word reads as a verb only when nothing says it is a subject: no -s/-ed/-ing form, no label
+    # colon after it, no is/are/has nearby and no past form after it ("Gross margin widened …")
+    return not strict and word not in _NOT_VERBS and not re.match(r"[A-Z]{2,}", first.group(1)) \
+        and not re.search(r"(?:s|ed|ing|ly)$", word) and not re.match(r"\s*[A-Za-z]+\s*[:：–—]", text) \
+        and not re.search(r"(?i)\b(?:is|are|was|were|has|have|had)\b", text[:40]) and not _declarative_past(text)
+
+
+@cache
+def _imperative_verbs() -> frozenset[str]:
+    en = _words()["en"]
+    return frozenset(w for key in ("aim", "imperative", "deliverable_verb", "direction") for w in en[key]
+                     if re.fullmatch(r"[a-z]+", w))
+
+
+def _declarative_past(text: str) -> bool:
+    """A subject and then a past form within the first words, with no deadline ahead: a report of what happened
+    ("The board approved the budget on 14 November", "Sprint 42 closed with 31 of 34 points")."""
+    en = _words()["en"]
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+    if len(words) < 2 or words[0].lower() in _imperative_verbs():
+        return False
+    if _patterns("en").comparator.search(text):  # a level to stay within: "no more than 250 ppm, measured monthly"
+        return False
+    for i, w in enumerate(w.lower() for w in words[1:5]):
+        past_form = w in en["past_verb"] or (len(w) > 4 and w.endswith("ed") and not w.endswith("eed")
+                                             and w not in en["ed_adjective"])
+        if past_form and words[i].lower() not in ("per", "bed", "hours"):  # not "hours worked", "per … occupied"
+            return not re.search(r"(?i)\b(?:by|before|until|within|ahead of|no later than|will|to be|aim|target|plan|"
+                                 r"need|must|should|want)\b", text)
+    return False

@@ -109,7 +109,8 @@ def _target_cue(text: str, fig: Figure) -> str | None:
             return "level" if _CUE_LEVEL.fullmatch(cues[-1].group()) else "change"
     if _BASE_RE.search(prefix) or _BASE_RE.search(_clause_suffix(text, fig)):
         return None
-    if not prefix.strip(" \t-*·、:（(【[") or _CUE_WEAK.search(prefix) or _METRIC_END.search(prefix):
+    if not prefix.strip(" \t-*·、:（(【[") or _CUE_WEAK.search(prefix) or _METRIC_END.search(prefix) \
+            or re.search(r"[A-Za-z\u4e00-\u9fff)）]\s*[:：]\s*$", prefix):  # a headline KPI: "Tonnes per hour: 30+"
         return "weak"
     # a count closing its clause, after a verb: 年内培育…企业2家, 新建…中心8个
     if fig.kind == "count" and not _clause_suffix(text, fig).strip(" 。.！!") and re.search(
