@@ -250,6 +250,6 @@ def _declarative_past(text: str) -> bool:
         past_form = w in en["past_verb"] or (len(w) > 4 and w.endswith("ed") and not w.endswith("eed")
                                              and w not in en["ed_adjective"])
         if past_form and words[i].lower() not in ("per", "bed", "hours"):  # not "hours worked", "per … occupied"
-            return not re.search(r"(?i)\b(?:by|before|until|within|ahead of|no later than|will|to be|aim|target|plan|"
-                                 r"need|must|should|want)\b", text)
+            return not re.search(r"(?i)\b(?:by|before|until|within|ahead of|no later than|will|to be|need|must|should|"
+                                 r"want)\b", text)
     return False

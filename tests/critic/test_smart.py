@@ -99,6 +99,26 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     # a verb of completion with a concrete object is a verifiable deliverable
     ("印发《门店食品安全管理办法》", "zh", True, True, False),
     ("年内完成与财务系统的数据对接", "zh", True, True, True),
+    # forecasts, captions, progress reports and past results are not goals, whatever aim words they carry
+    ("预计明年物流成本将上涨3%左右", "zh", False, False, False),
+    ("表2 各门店2027年销售目标分解", "zh", False, False, False),
+    ("1-10月累计完成营收3.1亿元，完成全年预算的86%", "zh", False, False, False),
+    ("上半年外卖订单占比达到35%，超额完成年度目标", "zh", False, False, False),
+    ("Vendor estimates suggest the new billing system could be live by May.", "en", False, False, False),
+    ("Figure 3: churn by cohort, 2025-2026", "en", False, False, False),
+    ("The regional board approved the capital plan on 3 October.", "en", False, False, False),
+    ("Last quarter we hit 99.9% uptime.", "en", False, False, False),
+    # an aim after a report of the past is still a goal; a commitment beats a report marker
+    ("去年客单价只有52元，今年力争提高到60元", "zh", True, True, True),
+    ("Churn was 6% last year; we need to bring it below 4% by December.", "en", True, True, True),
+    # ratings, rankings, end states and headline KPIs are targets
+    ("年内通过国家4A级旅游景区评定", "zh", True, True, True),
+    ("Reach cash-flow break-even by the end of FY2027", "en", True, True, True),
+    ("On-time dispatch: 98%+ by Q3", "en", True, True, True),
+    # structural deadlines, and a deadline inside a cadence that bounds nothing
+    ("新仓投用之前，完成全部货架安装", "zh", True, True, True),
+    ("每周五前提交门店周报", "zh", True, True, False),
+    ("Send the board pack five working days before each meeting", "en", True, True, False),
     ("For example, instead of 'grow sales', write 'grow online sales 15% by June 30'.", "en", False, False, False),
 ]
 
