@@ -161,6 +161,13 @@ def _clause_at(text: str, at: int) -> str:
     return text[start:min(ends) if ends else len(text)]
 
 
+def _without_times(text: str) -> str:
+    """The text with its time expressions and punctuation taken out."""
+    for a, b in sorted(find_time_spans(text), reverse=True):
+        text = text[:a] + text[b:]
+    return re.sub(r"[\W_]+", "", text)
+
+
 def _vague_end(clause: str, p: _Patterns) -> bool:
     """A clause whose object is a vague quality or a system of work (完善内控制度体系, 推动学科建设取得新突破)."""
     return bool(p.vague_end.search(clause.rstrip("。.!！ ")))
@@ -188,6 +195,8 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
         return None
     obj = p.deliverable_object.search(clause)
     rest = (clause[verb.end():] or clause[:verb.start()]).strip("的了 ")
+    if not clause[verb.end():].strip() and len(_without_times(rest)) < 2:  # "明年一季度完成" names when, not what
+        return None
     if not en and _vague_end(clause, p):  # 完善培训体系 trains no one
         return None
     if obj is None and (len(rest) < 2 or _VAGUE_OBJECT.search(rest) or p.vague.search(rest)):
@@ -197,7 +206,7 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
 
 # A list or OKR label before a goal: "KR1:", "Objective 4 –", "(b)", "2."
 _LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d+|objective\s*\d*|goal|target|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
-_SCOPE = re.compile(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\s+of\s+|\bof\s+(?:our|its|their)\s+"
+_SCOPE = re.compile(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\s+of\s+|\binvest(?:ing)?\s+|\bof\s+(?:our|its|their)\s+"
                     r"|\b(?:year|grade|level|phase|tier|band|stage|wave|sprint|version|release|ward|gate|terminal|line|route"
                     r"|block|zone|p)\s*)$")
 _EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|to be|will have|to have(?: an?)?|and|then|we|must|should)\s+"
