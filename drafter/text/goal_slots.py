@@ -206,7 +206,8 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
 
 # A list or OKR label before a goal: "KR1:", "Objective 4 –", "(b)", "2."
 _LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d+|objective\s*\d*|goal|target|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
-_SCOPE = re.compile(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\s+of\s+|\binvest(?:ing)?\s+|\bof\s+(?:our|its|their)\s+"
+_SCOPE = re.compile(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\s+of\s+|\binvest(?:ing)?\s+"
+                    r"|\bof\s+(?:our|its|their)\s+"
                     r"|\b(?:year|grade|level|phase|tier|band|stage|wave|sprint|version|release|ward|gate|terminal|line|route"
                     r"|block|zone|p)\s*)$")
 _EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|to be|will have|to have(?: an?)?|and|then|we|must|should)\s+"
