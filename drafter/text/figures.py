@@ -149,6 +149,7 @@ _SUFFIXES: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"[日号]"), "day", "日"),
     (re.compile(r"\s*-?\s*(?:business\s+|working\s+)days?\b", re.I), "duration", "工作日"),
     (re.compile(r"\s*-?\s*(day|week|month|quarter|year|hour|minute|second)s?\b", re.I), "duration", "*"),
+    (re.compile(r"\s*(MW|GW|kW|MWh|GWh|kWh|TEU|mg/L|ppm|ppb|km|kg|sqm|㎡)(?![A-Za-z/])"), "count", "*"),
     (re.compile(r"\s*(?:new\s+|more\s+|additional\s+)?([A-Za-z]+)\b"), "en_count", "*"),
     (re.compile("(" + "|".join(f"个?{w}" if len(w) > 1 else w for w in STRUCTURAL_WORDS) + ")"),
      "structural", "*"),
