@@ -224,15 +224,12 @@ _NUMBER_WORD = re.compile(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|te
                           r"dozen)\b")
 
 
-_NOT_VERBS = frozenset(
-    "the a an our we us this that these those it its there their in on at by for from with between during within "
-    "after before all each every average total current overall annual monthly weekly q1 q2 q3 q4 h1 h2 fy i you "
-    "they he she one some most many no".split())
+_NOT_VERBS = frozenset(_words()["en"]["not_verbs"])
 
 
 def _imperative(text: str, strict: bool = False) -> bool:
-    """An English sentence that starts with a verb ("Launch …", "Keep …") states an aim; `strict` takes only the
-    verbs of the aim list."""
+    """An English sentence that starts with a verb ("Launch …", "Keep …") states an aim; `strict` takes only a
+    listed verb or a word with a verb's ending, never a guess from what the first word is not."""
     text = _LABEL.sub("", text)
     text = re.sub(r"(?i)^\s*(?:by|before|within|between|during|in|from|over|this|next|if|subject\s+to|ideally|once|when"
                   r"|assuming|provided|where\s+possible|as\s+part\s+of)\b[^,]{0,60},\s*", "", text)
@@ -240,7 +237,7 @@ def _imperative(text: str, strict: bool = False) -> bool:
     if not first:
         return False
     word = first.group(1).lower()
-    if _verb_form(word) and word not in _NOT_VERBS:
+    if _verb_form(word):
         return True  # a listed verb, or one by its form: Rehabilitate, Modernise, Digitize, Simplify
     # any other first word reads as a verb only when nothing says it is a subject: no -s/-ed/-ing form, no label
     # colon after it, no is/are/has nearby and no past form after it ("Gross margin widened …")
@@ -251,7 +248,7 @@ def _imperative(text: str, strict: bool = False) -> bool:
 
 def _verb_form(word: str) -> bool:
     """A listed imperative verb, or a word with a verb's ending (Rehabilitate, Modernise, Digitize, Simplify)."""
-    return word in _imperative_verbs() or bool(re.search(r"(?:ate|ise|ize|ify)$", word))
+    return (word in _imperative_verbs() or bool(re.search(r"(?:ate|ise|ize|ify)$", word))) and word not in _NOT_VERBS
 
 
 @cache
