@@ -165,7 +165,7 @@ def lines_order(lines: dict[tuple[Any, ...], int]) -> list[str]:
 
 def _json_value_line(text: str) -> int:
     """The line of the first value json refuses after parsing: NaN/Infinity, or an integer of thousands of digits."""
-    match = re.search(r"(?<![\w.])(?:-?(?:NaN|Infinity)\b|-?\d{4000,})", text)
+    match = re.search(r"(?<![\w.])(?:-?(?:NaN|Infinity)\b|-?\d{4301,})", text)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
