@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 from drafter.text.figures import extract_figures, normalize_text
-from drafter.text.goals import _METRIC, _VAGUE, _VAGUE_OBJECT
+from drafter.text.goals import _METRIC, _VAGUE, _VAGUE_OBJECT, LIST_LABEL
 from drafter.text.time_expressions import find_time_spans
 
 
@@ -191,7 +191,7 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
     if verb is None or p.vague.search(clause[:verb.start()]):
         return None
     # In English the verb leads its clause or follows will/to/and ("Lower cost per hire" hires no one).
-    if en and not _EN_VERB_LEADS.search(_LABEL.sub("", clause[:verb.start()])):
+    if en and not _EN_VERB_LEADS.search(LIST_LABEL.sub("", clause[:verb.start()])):
         return None
     obj = p.deliverable_object.search(clause)
     rest = (clause[verb.end():] or clause[:verb.start()]).strip("的了 ")
@@ -207,8 +207,6 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
     return f"{verb.group()}…{obj.group() if obj else rest}"
 
 
-# A list or OKR label before a goal: "KR1:", "Objective 4 –", "(b)", "2."
-_LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d+|objective\s*\d*|goal|target|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
 _PAST_TIME = re.compile(r"(?i)\b(?:in|during|on|over|last|since)\s+(?:the\s+)?(?:january|february|march|april|may|june"
                         r"|july|august|september|october|november|december|q[1-4]|h[12]|20[0-9]{2}|[0-9]{1,2}\s+[a-z]+|last|"
                         r"(?:first|second)\s+half|spring|summer|autumn|winter|year|quarter|month|week)\b|\blast\s+[a-z]+|\bago\b")
@@ -218,8 +216,8 @@ _SCOPE = re.compile(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\
                     r"|\bof\s+(?:our|its|their)\s+"
                     r"|\b(?:year|grade|level|phase|tier|band|stage|wave|sprint|version|release|ward|gate|terminal|line|route"
                     r"|block|zone|p)\s*)$")
-_EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|to be|will have|to have(?: an?)?|and|then|we|must|should)\s+"
-                            r"|^(?:kr\s*\d+|objective\s*\d*|goal)\s*[:.-]?\s*)(?:\w+ly\s+)?$")
+_EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|to be|will have|to have(?: an?)?|and|then|we|must|should)\s+)"
+                            r"(?:\w+ly\s+)?$")
 _NUMBER_WORD = re.compile(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred|"
                           r"dozen)\b")
 
@@ -230,7 +228,7 @@ _NOT_VERBS = frozenset(_words()["en"]["not_verbs"])
 def _imperative(text: str, strict: bool = False) -> bool:
     """An English sentence that starts with a verb ("Launch …", "Keep …") states an aim; `strict` takes only a
     listed verb or a word with a verb's ending, never a guess from what the first word is not."""
-    text = _LABEL.sub("", text)
+    text = LIST_LABEL.sub("", text)
     text = re.sub(r"(?i)^\s*(?:by|before|within|between|during|in|from|over|this|next|if|subject\s+to|ideally|once|when"
                   r"|assuming|provided|where\s+possible|as\s+part\s+of)\b[^,]{0,60},\s*", "", text)
     first = re.match(r"\s*([A-Za-z]+)\b", text)

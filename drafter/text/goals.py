@@ -54,8 +54,8 @@ _CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]\s*(?![0-9])")
 _SPECIAL_TARGET = re.compile(_alternation("special_target"))
 _MAX_GAP = 12
 _APPROX_END = re.compile(r"(?i)(?:约为|大约|约|近|逾|超|\b(?:around|about|roughly|approximately|c\.))\s*$")
-# A list or OKR label before a figure ("KR1: ", "Objective 4 – ", "(b) ") leaves it where a clause starts.
-_LIST_LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d+|objective\s*\d*|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
+# A list or OKR label before a goal or a figure: "KR1:", "Objective 4 –", "Target:", "(b)", "2."
+LIST_LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d+|objective\s*\d*|goal|target|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
 _DECREASE = re.compile(_alternation("decrease"))
 _METRIC = _alternation("metric")
 _ZH_DELIVERABLE = (rf"(?:{_words('deliverable_phrase', 'verbs')})[^，。；,;]{{0,12}}?"
@@ -95,7 +95,7 @@ def _clause_suffix(text: str, fig: Figure) -> str:
 def _target_cue(text: str, fig: Figure) -> str | None:
     """Return "level", "change" or "weak" when fig reads as a target value, else None."""
     # an approximation leaves the cue where it is: 目标约2.3亿元, 降本约800万元, around 40%
-    prefix = _APPROX_END.sub("", _LIST_LABEL.sub("", _clause_prefix(text, fig)))
+    prefix = _APPROX_END.sub("", LIST_LABEL.sub("", _clause_prefix(text, fig)))
     if fig.kind == "duration":  # "缩短至3天" is a target; "三个月内" / "within 90 days" is a period
         cue = _CUE_LEVEL.search(prefix)
         return "level" if cue and not re.fullmatch(r"(?i)within|in|到|至", cue.group().strip()) else None
