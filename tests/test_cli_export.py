@@ -108,8 +108,13 @@ def test_help_lists_commands_and_completion() -> None:
         assert word in result.output
 
 
-def test_show_completion_bash() -> None:
-    result = runner.invoke(app, ["--show-completion", "bash"], prog_name="drafter")
+def test_show_completion_bash(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shell is detected from the process tree, which differs between terminals and runners (and detection can
+    # fail while processes come and go): fix it here.
+    import shellingham
+
+    monkeypatch.setattr(shellingham, "detect_shell", lambda *a, **k: ("bash", "/bin/bash"))
+    result = runner.invoke(app, ["--show-completion"], prog_name="drafter")
     assert result.exit_code == 0, result.output
     assert "_DRAFTER_COMPLETE=complete_bash" in result.output
     assert "complete -o default -F _drafter_completion drafter" in result.output
