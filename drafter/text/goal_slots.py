@@ -207,19 +207,18 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
     return f"{verb.group()}…{obj.group() if obj else rest}"
 
 
-_PAST_TIME = re.compile(r"(?i)\b(?:in|during|on|over|last|since)\s+(?:the\s+)?(?:january|february|march|april|may|june"
-                        r"|july|august|september|october|november|december|q[1-4]|h[12]|20[0-9]{2}|[0-9]{1,2}\s+[a-z]+|last|"
-                        r"(?:first|second)\s+half|spring|summer|autumn|winter|year|quarter|month|week)\b|\blast\s+[a-z]+|\bago\b")
-_AHEAD = re.compile(r"(?i)\b(?:by|before|until|ahead of|no later than|will|to be|need|must|should|want)\b")
-_FINITE_NEXT = frozenset("the a an its their our his her to with from into up down out off on by".split())
-_SCOPE = re.compile(r"(?i)(?:\bacross\s+(?:our|all|the)?\s*|\btop[- ]?|\bbudget\s+of\s+|\binvest(?:ing)?\s+"
-                    r"|\bof\s+(?:our|its|their)\s+"
-                    r"|\b(?:year|grade|level|phase|tier|band|stage|wave|sprint|version|release|ward|gate|terminal|line|route"
-                    r"|block|zone|p)\s*)$")
-_EN_VERB_LEADS = re.compile(r"(?i)(?:^|\b(?:will|to|to be|will have|to have(?: an?)?|and|then|we|must|should)\s+)"
-                            r"(?:\w+ly\s+)?$")
-_NUMBER_WORD = re.compile(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred|"
-                          r"dozen)\b")
+def _en_words(key: str) -> str:
+    """One English list of goal_words.toml as a bare alternation, in the file's order."""
+    return "|".join(_words()["en"][key])
+
+
+_PAST_TIME = re.compile(rf"(?i)\b(?:{_en_words('past_time_lead')})\s+(?:the\s+)?(?:{_en_words('past_time_unit')})\b"
+                        r"|\blast\s+[a-z]+|\bago\b")
+_AHEAD = re.compile(rf"(?i)\b(?:{_en_words('ahead')})\b")
+_FINITE_NEXT = frozenset(_words()["en"]["finite_next"])
+_SCOPE = re.compile(rf"(?i)(?:{_en_words('scope_end')}|\b(?:{_en_words('scope_noun')})\s*)$")
+_EN_VERB_LEADS = re.compile(rf"(?i)(?:^|\b(?:{_en_words('verb_lead')})\s+)(?:\w+ly\s+)?$")
+_NUMBER_WORD = re.compile(rf"(?i)\b(?:{_en_words('number_word')})\b")
 
 
 _NOT_VERBS = frozenset(_words()["en"]["not_verbs"])

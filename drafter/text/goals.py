@@ -53,7 +53,7 @@ _BASE_RE = re.compile(_BASELINE)
 _CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]\s*(?![0-9])")
 _SPECIAL_TARGET = re.compile(_alternation("special_target"))
 _MAX_GAP = 12
-_APPROX_END = re.compile(r"(?i)(?:约为|大约|约|近|逾|超|\b(?:around|about|roughly|approximately|c\.))\s*$")
+_APPROX_END = re.compile(rf"(?:{_alternation('approx')})\s*$")
 # A list or OKR label before a goal or a figure: "KR1:", "Objective 4 –", "Target:", "(b)", "2."
 LIST_LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d+|objective\s*\d*|goal|target|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
 _DECREASE = re.compile(_alternation("decrease"))
