@@ -92,6 +92,9 @@ def time_spans(norm: str, lang: str = "zh") -> tuple[list[tuple[int, int]], list
     deadlines, standards = [], []
     for a, b in find_time_spans(norm):
         span = norm[a:b].strip()
+        tail = norm[:a].rstrip()[-8:]
+        if any(m.end() == len(tail) for m in p.cadence.finditer(tail)):
+            continue  # a date that recurs bounds nothing (每年6月公布)
         if _DURATION.search(span) and (p.standard_unit.search(span) or p.standard_before.search(norm[:a])
                                        or p.standard_after.search(norm[b:])):
             standards.append((a, b))
@@ -125,7 +128,7 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     aside = bool(p.meta.search(norm) or p.question.search(norm) or p.lead_in.search(norm))
     is_goal = not aside and not achieved and (strong or not reported)
     clauses = [c.strip() for c in re.split(r"[，,；;。！!？?]", norm) if c.strip()]
-    vague_clauses = [c for c in clauses if _vague_end(c, p)]
+    vague_clauses = [c for c in clauses if _vague_end(c, p) and not (en and _named_before_vague(c, p))]
     deliverable = next((d for c in clauses for d in [_deliverable(c, p, en)] if d), None)
     avoidance = bool(p.avoidance.search(norm))
     fraction = bool(p.fraction.search(norm))
@@ -173,6 +176,14 @@ def _vague_end(clause: str, p: _Patterns) -> bool:
     return bool(p.vague_end.search(clause.rstrip("。.!！ ")))
 
 
+def _named_before_vague(text: str, p: _Patterns) -> bool:
+    """A named metric before the vague word: the vague word says where, not what ("turnover in our estate").
+    "KPI" names no metric of its own ("Improve KPI visibility")."""
+    vague = p.vague_end.search(text)
+    return vague is not None and any(not re.fullmatch(r"(?i)kpis?", m.group())
+                                     for m in _METRIC_RE.finditer(text[:vague.start()]))
+
+
 def _metric_direction(clause: str, p: _Patterns, en: bool) -> bool:
     direction = p.direction.search(clause)
     if direction is None:
@@ -180,7 +191,8 @@ def _metric_direction(clause: str, p: _Patterns, en: bool) -> bool:
     if en:  # an imperative verb of direction and a concrete object: "Reduce emergency department wait times"
         rest = _VAGUE.sub(" ", p.vague.sub(" ", clause[direction.end():])).strip()
         words = [w for w in re.findall(r"[A-Za-z]{3,}", rest.lower()) if w not in _FILLER]
-        return bool(words) and not _VAGUE_OBJECT.search(rest) and not p.vague_end.search(rest)
+        return bool(words) and not _VAGUE_OBJECT.search(rest) and (not p.vague_end.search(rest)
+                                                                    or _named_before_vague(rest, p))
     near = clause[max(0, direction.start() - 16):direction.end() + 24]
     return bool(_METRIC_RE.search(near) or p.metric_extra.search(near))
 
@@ -192,6 +204,11 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
         return None
     # In English the verb leads its clause or follows will/to/and ("Lower cost per hire" hires no one).
     if en and not _EN_VERB_LEADS.search(LIST_LABEL.sub("", clause[:verb.start()])):
+        return None
+    # part of a metric's name: "time to hire", "cost to serve", 上线周期, 交付时长, 完成率
+    if en and re.search(r"(?i)\b(?:time|cost|days|hours|weeks|months)\s+to\s*$", clause[:verb.start()]):
+        return None
+    if not en and re.match(r"(?:周期|时长|时间|天数|率|进度|效率)", clause[verb.end():]):
         return None
     obj = p.deliverable_object.search(clause)
     rest = (clause[verb.end():] or clause[:verb.start()]).strip("的了 ")
@@ -229,7 +246,8 @@ def _imperative(text: str, strict: bool = False) -> bool:
     listed verb or a word with a verb's ending, never a guess from what the first word is not."""
     text = LIST_LABEL.sub("", text)
     text = re.sub(r"(?i)^\s*(?:by|before|within|between|during|in|from|over|this|next|if|subject\s+to|ideally|once|when"
-                  r"|assuming|provided|where\s+possible|as\s+part\s+of)\b[^,]{0,60},\s*", "", text)
+                  r"|assuming|provided|where\s+possible|as\s+part\s+of|soon|then|finally|also|meanwhile)\b[^,]{0,60},\s*",
+                  "", text)
     first = re.match(r"\s*([A-Za-z]+)\b", text)
     if not first:
         return False

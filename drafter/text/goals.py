@@ -62,6 +62,8 @@ _ZH_DELIVERABLE = (rf"(?:{_words('deliverable_phrase', 'verbs')})[^，。；,;]{
                    rf"(?:{_words('deliverable_phrase', 'objects')})")
 _CONCRETE = re.compile("|".join((_METRIC, _alternation("object"), _ZH_DELIVERABLE)))
 _METRIC_END = re.compile(rf"(?:{_METRIC})\s*$")
+# "on-shelf availability of 97.5%", "a cash conversion cycle of 45 days"; "with a budget of £2m" is a means
+_METRIC_OF = re.compile(rf"(?i:(?!budget\b))(?:{_METRIC})\s+of\s*$")
 _VAGUE_AIM = re.compile(_alternation("vague_aim"))
 _AIM = re.compile(_alternation("aim"))
 _VAGUE = re.compile(_alternation("vague"))
@@ -98,6 +100,8 @@ def _target_cue(text: str, fig: Figure) -> str | None:
     prefix = _APPROX_END.sub("", LIST_LABEL.sub("", _clause_prefix(text, fig)))
     if fig.kind == "duration":  # "缩短至3天" is a target; "三个月内" / "within 90 days" is a period
         cue = _CUE_LEVEL.search(prefix)
+        if _METRIC_OF.search(prefix):
+            return "level"
         return "level" if cue and not re.fullmatch(r"(?i)within|in|到|至", cue.group().strip()) else None
     if re.search(r"(?i)\b(?:is|are|was|were|stands?|sits?|running)\s+at\s*$", prefix):
         return None  # "CSAT is at 78% today": a value as it stands
@@ -110,6 +114,7 @@ def _target_cue(text: str, fig: Figure) -> str | None:
     if _BASE_RE.search(prefix) or _BASE_RE.search(_clause_suffix(text, fig)):
         return None
     if not prefix.strip(" \t-*·、:（(【[") or _CUE_WEAK.search(prefix) or _METRIC_END.search(prefix) \
+            or _METRIC_OF.search(prefix) \
             or re.search(r"[A-Za-z\u4e00-\u9fff)）]\s*[:：]\s*$", prefix):  # a headline KPI: "Tonnes per hour: 30+"
         return "weak"
     # a count closing its clause, after a verb: 年内培育…企业2家, 新建…中心8个
@@ -207,10 +212,16 @@ def _deliverable(text: str) -> bool:
 
 
 def _is_specific(text: str, measurable: bool) -> bool:
-    """Concrete metric or deliverable, unless it only appears in a fact clause next to a vague aim."""
-    if measurable:
-        return True
+    """Concrete metric or deliverable, unless it only appears in a fact clause next to a vague aim.
+
+    A change of a vague quality names no metric (服务水平提高两成, "20% better service"); a level it is brought to
+    does, as it presumes a measure (日处理能力提升到50万单, "loom efficiency up to 92%").
+    """
     clauses = [c for c in re.split(r"[，,；;。！!？?\n]", text) if c.strip()]
+    if measurable:
+        vague = _VAGUE_AIM.search(re.sub(r"(?i)\bor\s+better\b", "", text))
+        return not (vague and not any(_CONCRETE.search(c) for c in clauses)
+                    and not any(cue == "level" for _, cue in _targets(text)))
     if any(_deliverable(c) for c in clauses):
         return True
     concrete = [c for c in clauses if _CONCRETE.search(c)]
