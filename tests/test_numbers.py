@@ -25,6 +25,7 @@ FOUND: list[tuple[str, str, str, float | None, str]] = [
     ("reach 15k members", "15k", "number", 15_000, ""),
     ("open 12 stores", "12 stores", "count", 12, "家"),
     ("up 35 percent", "35 percent", "percent", 35, "%"),
+    ("keep shrink under one and a half percent", "one and a half percent", "percent", 1.5, "%"),
     ("RMB 3,000 per store", "RMB 3,000", "amount", 3000, "元"),
     ("revenue of $2.5 million", "$2.5 million", "amount", 2_500_000, "usd"),
     ("员工三百八十人", "三百八十人", "count", 380, "人"),

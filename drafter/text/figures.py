@@ -111,7 +111,7 @@ _EN_WORD_VALUES = {w: float(i) for i, w in enumerate(
     "_ _ _ thirty forty fifty sixty seventy eighty ninety".split()) if i >= 3}
 _EN_WORDS = re.compile(
     r"(?i)\b(" + "|".join(sorted(_EN_WORD_VALUES, key=len, reverse=True)) + r")"
-    r"(?:-(one|two|three|four|five|six|seven|eight|nine))?(?:\s+(hundred|thousand|million))?\b"
+    r"(?:-(one|two|three|four|five|six|seven|eight|nine))?(\s+and\s+a\s+half)?(?:\s+(hundred|thousand|million))?\b"
 )
 _EN_SCALE = {"hundred": 100.0, "thousand": 1e3, "million": 1e6}
 _CLOCK = re.compile(r"(?<![0-9.:])(?:(?:0?[02-9]|1[0-9]|2[0-4]):[0-5][0-9]|0?1:00)(?![0-9:])")
@@ -209,7 +209,8 @@ class _Extractor:
             if self.free(m.start(), m.end()):
                 value = _EN_WORD_VALUES[m.group(1).lower()]
                 value += _EN_WORD_VALUES[m.group(2).lower()] if m.group(2) else 0.0
-                mult = _EN_SCALE.get((m.group(3) or "").lower(), 1.0)
+                value += 0.5 if m.group(3) else 0.0  # "one and a half percent"
+                mult = _EN_SCALE.get((m.group(4) or "").lower(), 1.0)
                 self.finish(m.start(), m.end(), value, mult, "", chinese=False, has_decimal=False,
                             lone_one=value == 1 and mult == 1, bare_ok=False, words=True)
         for m in _CN_RUN.finditer(self.s):

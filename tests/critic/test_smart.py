@@ -120,6 +120,22 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     ("每周五前提交门店周报", "zh", True, True, False),
     ("Send the board pack five working days before each meeting", "en", True, True, False),
     ("For example, instead of 'grow sales', write 'grow online sales 15% by June 30'.", "en", False, False, False),
+    # definitions, formulas, risks and process descriptions are not aims
+    ("人效指门店月营业额除以在岗员工人数", "zh", False, False, False),
+    ("风险：如果供应商交付延期，新店开业时间可能推迟", "zh", False, False, False),
+    ("退货审核由区域经理确定，财务部复核", "zh", False, False, False),
+    ("Fill rate is defined as the share of order lines shipped complete", "en", False, False, False),
+    ("There is a risk that the cutover slips into Q3", "en", False, False, False),
+    # a change of a vague quality names no metric; the level it is brought to does
+    ("年内整体运营效率提升两成", "zh", False, True, True),
+    ("旺季前将分拣中心日处理能力提升到60万件", "zh", True, True, True),
+    ("Make the front desk 15% more efficient by June", "en", False, True, True),
+    # a date that recurs bounds nothing; a metric named after a verb is no deliverable
+    ("每年3月按区域发布价格调整方案", "zh", True, True, False),
+    ("Before year-end, bring down the average time to hire for nurses", "en", True, False, True),
+    # "happy" holds no app; a named metric before a vague word is still named
+    ("Make our guests happy", "en", False, False, False),
+    ("Cut staff turnover across the estate in H2", "en", True, False, True),
 ]
 
 
