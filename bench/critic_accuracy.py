@@ -38,6 +38,7 @@ GOAL_SETS = [
     ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v4.yaml"),
     ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v5.yaml"),
     ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v6.yaml"),
+    ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v7.yaml"),
 ]
 DIMENSIONS = ("specific", "measurable", "time_bound")
 
