@@ -20,6 +20,7 @@ from drafter.text.goals import (
     _terms,
     find_time_expressions,
     has_quantified_target,
+    vague_quality_only,
 )
 from drafter.text.time_expressions import find_time_spans
 
@@ -105,8 +106,12 @@ def _judge(text: str, lang: str, strategy_terms: Sequence[str], given: frozenset
         return SmartMarks(False, False, None, None, False, (message("smart.reason.not-a-goal", lang),))
     targets = _targets(text)
     deadlines, standards = time_spans(norm, lang)
-    measurable = "measurable" in given or bool(targets) or bool(_SPECIAL_TARGET.search(norm)) or bool(standards) \
-        or (bool(slots.deliverable or slots.avoidance or slots.fraction or slots.comparator) and not slots.vague_only)
+    # a thing done or avoided is checkable; a figure is, unless all it measures is a vague quality (服务水平提高两成)
+    figure = bool(targets or standards) or ((slots.fraction or slots.comparator) and not slots.vague_only)
+    special = bool(_SPECIAL_TARGET.search(norm))  # an end state (碳中和, certified), or a multiple (翻一番, by a third)
+    figure = figure or (special and slots.fraction)
+    thing = (special and not slots.fraction) or (bool(slots.deliverable or slots.avoidance) and not slots.vague_only)
+    measurable = "measurable" in given or thing or (figure and not vague_quality_only(norm))
     specific = "specific" in given or slots.metric_direction or slots.avoidance or bool(slots.deliverable) \
         or bool(standards) \
         or (_is_specific(norm, measurable) and not slots.vague_only)
@@ -125,7 +130,8 @@ def _judge(text: str, lang: str, strategy_terms: Sequence[str], given: frozenset
                        else message("smart.reason.not-specific", lang))
     if not measurable:
         has_numbers = any(f.kind in _QUANTITY_KINDS - {"duration"} for f in extract_figures(text))
-        reasons.append(message("smart.reason.baseline-only" if has_numbers else "smart.reason.not-measurable", lang))
+        key = "vague-figure" if figure else "baseline-only" if has_numbers else "not-measurable"
+        reasons.append(message(f"smart.reason.{key}", lang))
     if achievable is False:
         reasons.append(message("smart.reason.unrealistic", lang, why=why))
     if relevant is False:

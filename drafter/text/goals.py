@@ -211,17 +211,23 @@ def _deliverable(text: str) -> bool:
     return False
 
 
-def _is_specific(text: str, measurable: bool) -> bool:
-    """Concrete metric or deliverable, unless it only appears in a fact clause next to a vague aim.
+def vague_quality_only(text: str) -> bool:
+    """A vague quality is all the statement names, with no level it is brought to: a figure on it checks nothing.
 
-    A change of a vague quality names no metric (服务水平提高两成, "20% better service"); a level it is brought to
-    does, as it presumes a measure (日处理能力提升到50万单, "loom efficiency up to 92%").
+    A change of a vague quality names no metric (服务水平提高两成, "20% better service"); a level does, as it
+    presumes a measure (日处理能力提升到50万单, "loom efficiency up to 92%").
     """
+    if not _VAGUE_AIM.search(re.sub(r"(?i)\bor\s+better\b", "", text)):  # "or better" is a comparator
+        return False
     clauses = [c for c in re.split(r"[，,；;。！!？?\n]", text) if c.strip()]
+    return not any(_CONCRETE.search(c) for c in clauses) and not any(cue == "level" for _, cue in _targets(text))
+
+
+def _is_specific(text: str, measurable: bool) -> bool:
+    """Concrete metric or deliverable, unless it only appears in a fact clause next to a vague aim."""
     if measurable:
-        vague = _VAGUE_AIM.search(re.sub(r"(?i)\bor\s+better\b", "", text))
-        return not (vague and not any(_CONCRETE.search(c) for c in clauses)
-                    and not any(cue == "level" for _, cue in _targets(text)))
+        return True
+    clauses = [c for c in re.split(r"[，,；;。！!？?\n]", text) if c.strip()]
     if any(_deliverable(c) for c in clauses):
         return True
     concrete = [c for c in clauses if _CONCRETE.search(c)]
