@@ -58,6 +58,7 @@ class _Patterns:
     standard_after: re.Pattern[str]
     baseline_year: re.Pattern[str]
     baseline_year_after: re.Pattern[str]
+    baseline_span: re.Pattern[str]
 
 
 @cache
@@ -99,7 +100,8 @@ def time_spans(norm: str, lang: str = "zh") -> tuple[list[tuple[int, int]], list
                                        or p.standard_after.search(norm[b:])):
             standards.append((a, b))
         elif not (re.fullmatch(r"(?:19|20)[0-9]{2}\s*年?", span)
-                  and (p.baseline_year.search(norm[:a]) or p.baseline_year_after.search(norm[b:]))):
+                  and (p.baseline_year.search(norm[:a]) or p.baseline_year_after.search(norm[b:]))) \
+                and not p.baseline_span.search(norm[:a]):
             deadlines.append((a, b))
     for m in p.standard_span.finditer(norm):
         if not any(a <= m.start() < b for a, b in standards):
@@ -130,6 +132,8 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     clauses = [c.strip() for c in re.split(r"[，,；;。！!？?]", norm) if c.strip()]
     vague_clauses = [c for c in clauses if _vague_end(c, p) and not (en and _named_before_vague(c, p))]
     deliverable = next((d for c in clauses for d in [_deliverable(c, p, en)] if d), None)
+    if deliverable is None and en:  # an order that covers every one of something is done or not
+        deliverable = _coverage(norm, p)
     avoidance = bool(p.avoidance.search(norm))
     fraction = bool(p.fraction.search(norm))
     numeral = bool(re.search(r"[零一二两三四五六七八九十]", norm))
@@ -174,6 +178,21 @@ def _without_times(text: str) -> str:
 def _vague_end(clause: str, p: _Patterns) -> bool:
     """A clause whose object is a vague quality or a system of work (完善内控制度体系, 推动学科建设取得新突破)."""
     return bool(p.vague_end.search(clause.rstrip("。.!！ ")))
+
+
+# "every store", "all pickers"; not a scope ("across all regions"), a cadence ("every week") or "all of the above"
+_COVERAGE = re.compile(r"(?i)(?<!across )(?<!in )(?<!for )(?<!of )\b(?:every|all)\s+(?!the\s+time\b|of\b|above\b)"
+                       r"(?!(?:day|week|month|quarter|year|shift|morning|evening)s?\b)[a-z][\w-]*(?:\s+[a-z][\w-]*)?")
+
+
+def _coverage(text: str, p: _Patterns) -> str | None:
+    """Full coverage in an English order or headline: "stock every campus store with …", "Every branch to offer …"."""
+    headline = re.match(r"(?i)\s*(?:every|all)\s+[\w -]{2,40}?\s+to\s+[a-z]", LIST_LABEL.sub("", text))
+    if not (headline or _imperative(text, strict=True)) or p.vague.search(text) or p.vague_end.search(text) \
+            or p.cadence.search(text) or p.direction.search(text) or re.search(r"(?i)\bis\s+\w+ed\b", text):
+        return None  # a direction needs a level, however many it covers ("Drive NPS up across all regions")
+    found = _COVERAGE.search(text)
+    return found.group() if found else None
 
 
 def _named_before_vague(text: str, p: _Patterns) -> bool:
