@@ -265,7 +265,7 @@ def _imperative(text: str, strict: bool = False) -> bool:
     listed verb or a word with a verb's ending, never a guess from what the first word is not."""
     text = LIST_LABEL.sub("", text)
     text = re.sub(r"(?i)^\s*(?:by|before|within|between|during|in|from|over|this|next|if|subject\s+to|ideally|once|when"
-                  r"|assuming|provided|where\s+possible|as\s+part\s+of|soon|then|finally|also|meanwhile)\b[^,]{0,60},\s*",
+                  r"|assuming|provided|where\s+possible|as\s+part\s+of|soon|then|finally|also|meanwhile)\b[^,:]{0,60}[,:]\s*",
                   "", text)
     first = re.match(r"\s*([A-Za-z]+)\b", text)
     if not first:
