@@ -50,7 +50,7 @@ _CUE_LEVEL = re.compile(rf"(?:{_LEVEL_CUES})\s*$")
 _CUE_ANY = re.compile(rf"(?:{_LEVEL_CUES}|{_CHANGE_CUES})")
 _CUE_WEAK = re.compile(rf"(?:{_WEAK_CUES})\s*$")
 _BASE_RE = re.compile(_BASELINE)
-_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]\s*(?![0-9])")
+_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]\s*(?![0-9])|[|｜]")
 _SPECIAL_TARGET = re.compile(_alternation("special_target"))
 _MAX_GAP = 12
 _APPROX_END = re.compile(rf"(?:{_alternation('approx')})\s*$")
@@ -61,7 +61,7 @@ _METRIC = _alternation("metric")
 _ZH_DELIVERABLE = (rf"(?:{_words('deliverable_phrase', 'verbs')})[^，。；,;]{{0,12}}?"
                    rf"(?:{_words('deliverable_phrase', 'objects')})")
 _CONCRETE = re.compile("|".join((_METRIC, _alternation("object"), _ZH_DELIVERABLE)))
-_METRIC_END = re.compile(rf"(?:{_METRIC})\s*$")
+_METRIC_END = re.compile(rf"(?:{_METRIC})\s*[+＋]?\s*$")  # "GMV +30%"
 # "on-shelf availability of 97.5%", "a cash conversion cycle of 45 days"; "with a budget of £2m" is a means
 _METRIC_OF = re.compile(rf"(?i:(?!budget\b))(?:{_METRIC})\s+of\s*$")
 _VAGUE_AIM = re.compile(_alternation("vague_aim"))
