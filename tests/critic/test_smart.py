@@ -137,6 +137,18 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     # "happy" holds no app; a named metric before a vague word is still named
     ("Make our guests happy", "en", False, False, False),
     ("Cut staff turnover across the estate in H2", "en", True, False, True),
+    # another party's plan, a routine as it is run, a ticked item and a table row of actuals are not aims
+    ("物流供应商计划下季度起上调运费6%", "zh", False, False, False),
+    ("The council will resurface the car park in August", "en", False, False, False),
+    ("质控组每月对门店开展一次神秘顾客检查", "zh", False, False, False),
+    ("- [x] 4月底前完成消防演练", "zh", False, False, False),
+    ("| Waste rate | 3.4% | 2025 actual |", "en", False, False, False),
+    # full coverage, closing sites, events and windows that bound a goal; a time after 较 is the baseline
+    ("年内关闭4家亏损门店", "zh", True, True, True),
+    ("所有门店使用电子发票", "zh", True, True, False),
+    ("博览会期间，展位日均接待不少于300人次", "zh", True, True, True),
+    ("营收较去年9月增长8%", "zh", True, True, False),
+    ("By the time the new terminal opens, have every gate agent certified", "en", True, True, True),
 ]
 
 
