@@ -222,7 +222,11 @@ def vague_quality_only(text: str) -> bool:
     clauses = [c for c in re.split(r"[，,；;。！!？?\n]", text) if c.strip()]
     # the clauses that hold the figure: 优化码头作业流程，提升港口运营效率20% measures no 流程
     measured = [c for c in clauses if re.search(r"[0-9]|[一二两三四五六七八九十]成|倍|一番|一半|过半", c)] or clauses
-    return not any(_CONCRETE.search(c) for c in measured) and not any(cue == "level" for _, cue in _targets(text))
+    # a quantity in a unit of its own measures a thing (新增供水能力50万吨/日), a percentage or multiple does not
+    counted = any(f.kind in ("count", "amount") or (f.kind == "number" and f.unit not in ("", "倍", "成", "top"))
+                  for f in extract_figures(text))
+    return not counted and not any(_CONCRETE.search(c) for c in measured) \
+        and not any(cue == "level" for _, cue in _targets(text))
 
 
 def _is_specific(text: str, measurable: bool) -> bool:
