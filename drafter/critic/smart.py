@@ -107,9 +107,9 @@ def _judge(text: str, lang: str, strategy_terms: Sequence[str], given: frozenset
     targets = _targets(text)
     deadlines, standards = time_spans(norm, lang)
     # a thing done or avoided is checkable; a figure is, unless all it measures is a vague quality (服务水平提高两成)
-    figure = bool(targets or standards) or ((slots.fraction or slots.comparator) and not slots.vague_only)
     special = bool(_SPECIAL_TARGET.search(norm))  # an end state (碳中和, certified), or a multiple (翻一番, by a third)
-    figure = figure or (special and slots.fraction)
+    figure = bool(targets or standards) or (special and slots.fraction) \
+        or ((slots.fraction or slots.comparator) and not slots.vague_only)
     thing = (special and not slots.fraction) or (bool(slots.deliverable or slots.avoidance) and not slots.vague_only)
     measurable = "measurable" in given or thing or (figure and not vague_quality_only(norm))
     specific = "specific" in given or slots.metric_direction or slots.avoidance or bool(slots.deliverable) \
