@@ -13,6 +13,7 @@ import yaml
 from drafter.critic.checks import check_against
 from drafter.critic.document import from_markdown
 from drafter.critic.smart import judge_goal
+from drafter.evaluation.labelled import load_goal_set
 from drafter.facts.load import load_facts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,7 @@ def prf(pairs: list[tuple[bool, bool]]) -> tuple[float, float, float, int]:
 
 
 def goal_set(kind: str, path: Path, verbose: bool) -> None:
-    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items, as_of = load_goal_set(path)  # each set is judged as of the year its statements were written in
     for lang in ("zh", "en"):
         subset = [i for i in items if i.get("lang", "zh") == lang]
         if not subset:
@@ -71,7 +72,7 @@ def goal_set(kind: str, path: Path, verbose: bool) -> None:
         for dim in DIMENSIONS:
             pairs = []
             for item in subset:
-                marks = judge_goal(item["text"], lang)
+                marks = judge_goal(item["text"], lang, as_of=as_of)
                 pairs.append((bool(item[dim]), bool(getattr(marks, dim))))
                 if verbose and kind == "dev" and pairs[-1][0] != pairs[-1][1]:
                     print(f"    miss {dim}: gold={item[dim]} {item['text']}")

@@ -49,6 +49,6 @@ def _deterministic(path: Path, facts_path: Path | None, lang: str | None
     if overview is not None:
         sources = [overview.company, overview.period, *(f.text for f in overview.facts)]
         report = check_document(doc, overview.facts, sources, overview.strategy, overview.sections_override,
-                                [overview.company, *(f.text for f in overview.facts)])
+                                [overview.company, *(f.text for f in overview.facts)], overview.period)
         return report, doc, [f.text for f in overview.facts], list(overview.strategy)
     return check_document(doc), doc, [], []

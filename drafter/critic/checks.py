@@ -18,6 +18,7 @@ from drafter.draft.model import Finding, Overview
 from drafter.facts.catalog import CATALOG, spec
 from drafter.facts.model import Fact, Facts
 from drafter.messages import message
+from drafter.text.time_expressions import period_year
 
 _DIMENSIONS = {"specific": "smart.not-specific", "measurable": "smart.not-measurable",
                "time_bound": "smart.not-time-bound"}
@@ -57,8 +58,8 @@ def goal_marks(doc: Document, ctx: CheckContext) -> list[tuple[GoalItem, SmartMa
     if "smart" not in ctx.memo:
         section = doc.section("goals")
         ctx.memo["smart"] = [
-            (g, judge_typed_goal(g.structured, doc.lang, ctx.strategy) if g.structured is not None
-             else judge_goal(g.text, doc.lang, ctx.strategy))
+            (g, judge_typed_goal(g.structured, doc.lang, ctx.strategy, ctx.as_of) if g.structured is not None
+             else judge_goal(g.text, doc.lang, ctx.strategy, ctx.as_of))
             for g in (section.goals if section else [])]
     marks: list[tuple[GoalItem, SmartMarks]] = ctx.memo["smart"]
     return marks
@@ -142,7 +143,7 @@ def _placeholders(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
 def _claims(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
     if ctx.facts is None or ctx.source_texts is None:
         return []
-    return check_claims(doc, ctx.facts, ctx.source_texts)
+    return check_claims(doc, ctx.facts, ctx.source_texts, ctx.as_of)
 
 
 @register("markup")
@@ -152,9 +153,14 @@ def _markup(doc: Document, ctx: CheckContext) -> Iterable[Finding]:
 
 def check_document(doc: Document, facts: Sequence[Fact] | None = None,
                    source_texts: Sequence[str] | None = None, strategy: Sequence[str] = (),
-                   selected: Sequence[str] | None = None, names: Sequence[str] = ()) -> CheckReport:
-    """Every registered check, in order; grounding and fact coverage need the facts."""
-    ctx = CheckContext(doc.lang, facts, source_texts, strategy, selected, names)
+                   selected: Sequence[str] | None = None, names: Sequence[str] = (),
+                   period: str | None = None) -> CheckReport:
+    """Every registered check, in order; grounding and fact coverage need the facts.
+
+    `period` is the period the document covers (the facts file's); without it, the year in the title.
+    """
+    ctx = CheckContext(doc.lang, facts, source_texts, strategy, selected, names,
+                       period_year(period or "") or period_year(doc.title))
     findings: list[Finding] = []
     for check in registered():
         findings += check.run(doc, ctx)
@@ -178,7 +184,7 @@ def _section_rows(doc: Document, required: Sequence[str]) -> list[dict[str, Any]
 def check_against(doc: Document, facts: Facts) -> CheckReport:
     """Every deterministic check of `doc` against a loaded facts file."""
     return check_document(doc, facts.items, facts.source_texts(), facts.file.strategy, facts.file.sections,
-                          [facts.file.company, *(f.text for f in facts.items)])
+                          [facts.file.company, *(f.text for f in facts.items)], facts.file.period)
 
 
 def review(overview: Overview, facts: Facts) -> list[Finding]:

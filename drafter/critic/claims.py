@@ -114,8 +114,9 @@ class _Facts:
         return [self.by_id[i] for i in ids if i in self.by_id]
 
 
-def check_claims(doc: Document, facts: Sequence[Fact], source_texts: Sequence[str]) -> list[Finding]:
-    """Every claims finding of `doc` against the facts."""
+def check_claims(doc: Document, facts: Sequence[Fact], source_texts: Sequence[str], as_of: int | None = None
+                 ) -> list[Finding]:
+    """Every claims finding of `doc` against the facts; `as_of` is the year of the document's period."""
     known = _Facts.of(facts, source_texts)
     lang = doc.lang
     out: list[Finding] = []
@@ -133,7 +134,7 @@ def check_claims(doc: Document, facts: Sequence[Fact], source_texts: Sequence[st
                     out += _unlabelled(block.text, where, lang, known, where == "risks", heuristic)
         elif text:
             out += _unlabelled(text, where, lang, known, where == "risks", heuristic)
-    out += _smart_claims(doc, lang)
+    out += _smart_claims(doc, lang, as_of)
     return out
 
 
@@ -219,13 +220,13 @@ def _response_part(sentence: str, w: Words) -> str | None:
     return None
 
 
-def _smart_claims(doc: Document, lang: str) -> list[Finding]:
+def _smart_claims(doc: Document, lang: str, as_of: int | None) -> list[Finding]:
     """A sentence saying every goal is SMART or dated, above goals that are not."""
     goals_section: DocSection | None = doc.section("goals")
     if goals_section is None or not goals_section.goals:
         return []
-    marks = [judge_typed_goal(g.structured, lang) if g.structured else judge_goal(g.text, lang)
-             for g in goals_section.goals]
+    marks = [judge_typed_goal(g.structured, lang, as_of=as_of) if g.structured
+             else judge_goal(g.text, lang, as_of=as_of) for g in goals_section.goals]
     if all(m.specific and m.measurable and m.time_bound for m in marks):
         return []
     w = words(lang)

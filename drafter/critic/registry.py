@@ -22,6 +22,7 @@ class CheckContext:
     strategy: Sequence[str] = ()
     selected: Sequence[str] | None = None
     names: Sequence[str] = ()
+    as_of: int | None = None  # the year of the document's period: times before it are past
     memo: dict[str, Any] = field(default_factory=dict)
 
     @property

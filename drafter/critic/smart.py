@@ -9,7 +9,7 @@ from drafter.draft.blocks import PLACEHOLDER_RE
 from drafter.draft.model import Goal
 from drafter.messages import message
 from drafter.text.figures import Figure, extract_figures, is_supported, normalize_with_offsets
-from drafter.text.goal_slots import parse_goal, time_spans
+from drafter.text.goal_slots import benchmark_year, parse_goal, time_spans
 from drafter.text.goals import (
     _QUANTITY_KINDS,
     _SPECIAL_TARGET,
@@ -22,7 +22,7 @@ from drafter.text.goals import (
     has_quantified_target,
     vague_quality_only,
 )
-from drafter.text.time_expressions import find_time_spans
+from drafter.text.time_expressions import find_time_spans, period_year
 
 __all__ = ["SmartMarks", "field_disagreements", "find_time_expressions", "has_quantified_target", "judge_goal",
            "judge_typed_goal"]
@@ -40,18 +40,24 @@ class SmartMarks:
     reasons: tuple[str, ...]
 
 
-def judge_goal(text: str, lang: str = "zh", strategy_terms: Sequence[str] = ()) -> SmartMarks:
-    """Judge one goal statement against the SMART rules."""
-    return _judge(text, lang, strategy_terms, frozenset())
+def judge_goal(text: str, lang: str = "zh", strategy_terms: Sequence[str] = (), as_of: int | None = None
+               ) -> SmartMarks:
+    """Judge one goal statement against the SMART rules.
+
+    `as_of` is the year of the document the statement is in (its period's year): a statement whose every time
+    names an earlier year tells what happened, not what to reach. Without it no year counts as past.
+    """
+    return _judge(text, lang, strategy_terms, frozenset(), as_of)
 
 
-def judge_typed_goal(goal: Goal, lang: str = "zh", strategy_terms: Sequence[str] = ()) -> SmartMarks:
+def judge_typed_goal(goal: Goal, lang: str = "zh", strategy_terms: Sequence[str] = (), as_of: int | None = None
+                     ) -> SmartMarks:
     """Judge drafter's own goal: its metric, target and deadline fields first, the statement's text where absent."""
     # A field counts only when it holds a value: a target with a figure, a deadline with a time expression.
     given = {dim for dim, ok in (("specific", _filled(goal.metric)),
                                  ("measurable", _filled(goal.target) and _quantified(goal.target or "")),
                                  ("time_bound", _filled(goal.deadline) and _dated(goal.deadline or ""))) if ok}
-    return _judge(goal.statement, lang, strategy_terms, frozenset(given))
+    return _judge(goal.statement, lang, strategy_terms, frozenset(given), as_of)
 
 
 def field_disagreements(goal: Goal) -> list[tuple[str, str, str]]:
@@ -80,6 +86,13 @@ def field_disagreements(goal: Goal) -> list[tuple[str, str, str]]:
     return out
 
 
+def _before(norm: str, deadlines: Sequence[tuple[int, int]], as_of: int, lang: str) -> bool:
+    """Every time the statement names lies in a year before `as_of` (2025年全年…, "Revenue was $12m in 2025"),
+    leaving out a year it measures against (超过2024年峰值)."""
+    years = [period_year(norm[a:b]) for a, b in deadlines if not benchmark_year(norm, a, b, lang)]
+    return bool(years) and all(y is not None and y < as_of for y in years)
+
+
 def _same_date(fig: Figure, wanted: Sequence[Figure]) -> bool:
     return is_supported(fig, wanted, strict=False)
 
@@ -97,15 +110,19 @@ def _dated(deadline: str) -> bool:
     return bool(find_time_spans(normalize_with_offsets(deadline)[0]))
 
 
-def _judge(text: str, lang: str, strategy_terms: Sequence[str], given: frozenset[str]) -> SmartMarks:
+def _judge(text: str, lang: str, strategy_terms: Sequence[str], given: frozenset[str], as_of: int | None
+           ) -> SmartMarks:
     """The text rules, with the dimensions in `given` already known to pass from the goal's typed fields."""
     text = PLACEHOLDER_RE.sub("", text)  # a placeholder is not a value: 【待补充：截止时间】前 sets no deadline
     norm = normalize_with_offsets(text)[0]
+    deadlines, standards = time_spans(norm, lang)
     slots = parse_goal(text, lang)
+    # an order about an earlier year sets it as the bar ("Beat 2025's record", 力争超过2024年峰值), a report does not
+    if as_of is not None and not slots.committed and _before(norm, deadlines, as_of, lang):
+        return SmartMarks(False, False, None, None, False, (message("smart.reason.past-period", lang, year=as_of),))
     if not slots.is_goal and not given:
         return SmartMarks(False, False, None, None, False, (message("smart.reason.not-a-goal", lang),))
     targets = _targets(text)
-    deadlines, standards = time_spans(norm, lang)
     # a thing done or avoided is checkable; a figure is, unless all it measures is a vague quality (服务水平提高两成)
     special = bool(_SPECIAL_TARGET.search(norm))  # an end state (碳中和, certified), or a multiple (翻一番, by a third)
     figure = bool(targets or standards) or (special and slots.fraction) \

@@ -24,6 +24,7 @@ from drafter.critic.grounding import figure_pool, unsupported_figures
 from drafter.critic.registry import registered
 from drafter.critic.smart import judge_goal
 from drafter.evaluation.prose import Masked, Unit, cross_case, document_units, overview_units, repeated_within, share
+from drafter.text.time_expressions import period_year
 
 if TYPE_CHECKING:
     from drafter.draft.model import Finding, Overview
@@ -229,7 +230,7 @@ def smart_pass_rate(doc: Document, facts: Facts) -> Score:
     judged = [g.text for g in goals if not PLACEHOLDER_RE.search(g.text)]
     failing = []
     for text in judged:
-        marks = judge_goal(text, doc.lang, facts.file.strategy)
+        marks = judge_goal(text, doc.lang, facts.file.strategy, period_year(facts.file.period))
         lacks = "".join(d for d, ok in (("S", marks.specific), ("M", marks.measurable), ("T", marks.time_bound))
                         if not ok)
         if lacks:

@@ -111,9 +111,9 @@ _EN_WORD_VALUES = {w: float(i) for i, w in enumerate(
     "_ _ _ thirty forty fifty sixty seventy eighty ninety".split()) if i >= 3}
 _EN_WORDS = re.compile(
     r"(?i)\b(" + "|".join(sorted(_EN_WORD_VALUES, key=len, reverse=True)) + r")"
-    r"(?:-(one|two|three|four|five|six|seven|eight|nine))?(\s+and\s+a\s+half)?(?:\s+(hundred|thousand|million))?\b"
+    r"(?:-(one|two|three|four|five|six|seven|eight|nine))?(\s+and\s+a\s+half)?(?:\s+(hundred|thousand|million|billion))?\b"
 )
-_EN_SCALE = {"hundred": 100.0, "thousand": 1e3, "million": 1e6}
+_EN_SCALE = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _CLOCK = re.compile(r"(?<![0-9.:])(?:(?:0?[02-9]|1[0-9]|2[0-4]):[0-5][0-9]|0?1:00)(?![0-9:])")
 _RATIO = re.compile(r"(?<![0-9.:])([0-9]+(?:\.[0-9]+)?)\s*(?::|比)\s*([0-9]+(?:\.[0-9]+)?)(?![0-9.:])")
 _PERCENT_OF = re.compile(
@@ -127,6 +127,9 @@ _CURRENCY_UNITS = {"us$": "usd", "$": "usd", "usd": "usd", "hk$": "hkd", "¥": "
                    "sgd": "sgd", "a$": "aud", "au$": "aud", "aud": "aud"}
 _EN_MULT_RE = re.compile(r"(?:\s*(k|K|mn|MM|bn)|(M|B|m|b)|\s+(thousand|million|billion))(?![A-Za-z])")
 _APPROX = re.compile(r"[多余]|\+")
+# "12m new users", "4.5m TEU": a lower-case m or b before a counted noun is millions or billions, not metres
+_EN_MILLIONS_OF = re.compile(r"\s+(?:new|more|additional|active|registered|paying|monthly|annual|TEU|[a-z]+s)\b"
+                             r"(?<!\bmetres)(?<!\bmeters)(?<!\bminutes)(?<!\bseconds)")
 _SUFFIXES: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"%"), "percent", "%"),
     (re.compile(r"\s*(?:percent(?:age)?[- ]points?|pp|ppts?|pts)\b", re.I), "percent", "pp"),
@@ -211,8 +214,9 @@ class _Extractor:
                 value += _EN_WORD_VALUES[m.group(2).lower()] if m.group(2) else 0.0
                 value += 0.5 if m.group(3) else 0.0  # "one and a half percent"
                 mult = _EN_SCALE.get((m.group(4) or "").lower(), 1.0)
+                # "five million" stands alone as a figure; a bare "five" needs a unit to be one
                 self.finish(m.start(), m.end(), value, mult, "", chinese=False, has_decimal=False,
-                            lone_one=value == 1 and mult == 1, bare_ok=False, words=True)
+                            lone_one=value == 1 and mult == 1, bare_ok=mult >= 1e3, words=True)
         for m in _CN_RUN.finditer(self.s):
             if self.free(m.start(), m.end()):
                 self.chinese(m)
@@ -237,7 +241,7 @@ class _Extractor:
         en = _EN_MULT_RE.match(s, pos)
         if cn:
             mult, pos = cn_multiplier(cn.group()), cn.end()
-        elif en and (en.group(2) in (None, "M") or currency):
+        elif en and (en.group(2) in (None, "M") or currency or _EN_MILLIONS_OF.match(s, en.end())):
             mult, pos = _EN_MULT[(en.group(1) or en.group(2) or en.group(3)).lower()], en.end()
         self.finish(begin, pos, value, mult, prefix_unit, chinese=False, lone_one=False,
                     has_decimal="." in m.group())
@@ -261,7 +265,7 @@ class _Extractor:
         s = self.s
         number_end = pos
         value *= mult
-        if words and not re.match(r"\s", s[pos:pos + 1]):
+        if words and not re.match(r"\s", s[pos:pos + 1]) and not (mult >= 1e3 and not s[pos:].strip(" .;,")):
             return
         approx = _APPROX.match(s, pos)
         if approx and not prefix_unit:

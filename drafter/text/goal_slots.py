@@ -30,6 +30,7 @@ class GoalSlots:
     deadline: bool  # a season, term or festival deadline (旺季前, 本学期, before Black Friday)
     metric_direction: bool  # a named metric with a direction, with or without a number
     vague_only: bool  # only a vague aim: no figure, deliverable, avoidance or named metric
+    committed: bool = False  # an aim word or an order (力争, 确保, will, Beat …) and no report of how it went
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class _Patterns:
     baseline_year: re.Pattern[str]
     baseline_year_after: re.Pattern[str]
     baseline_span: re.Pattern[str]
+    benchmark_year_before: re.Pattern[str]
+    benchmark_year_after: re.Pattern[str]
 
 
 @cache
@@ -99,7 +102,7 @@ def time_spans(norm: str, lang: str = "zh") -> tuple[list[tuple[int, int]], list
         if _DURATION.search(span) and (p.standard_unit.search(span) or p.standard_before.search(norm[:a])
                                        or p.standard_after.search(norm[b:])):
             standards.append((a, b))
-        elif not (re.fullmatch(r"(?:19|20)[0-9]{2}\s*年?", span)
+        elif not (re.fullmatch(r"(?:在|于)?\s*(?:19|20)[0-9]{2}\s*年?", span)
                   and (p.baseline_year.search(norm[:a]) or p.baseline_year_after.search(norm[b:]))) \
                 and not p.baseline_span.search(norm[:a]):
             deadlines.append((a, b))
@@ -107,6 +110,12 @@ def time_spans(norm: str, lang: str = "zh") -> tuple[list[tuple[int, int]], list
         if not any(a <= m.start() < b for a, b in standards):
             standards.append((m.start(), m.end()))
     return deadlines, standards
+
+
+def benchmark_year(norm: str, a: int, b: int, lang: str = "zh") -> bool:
+    """The time at norm[a:b] is a bar the statement measures against (超过2024年峰值, "Beat 2025's record")."""
+    p = _patterns("en" if lang == "en" or norm.isascii() else "zh")
+    return bool(p.benchmark_year_before.search(norm[:a]) or p.benchmark_year_after.search(norm[b:]))
 
 
 _DURATION = re.compile(r"(?i)(?:[0-9]|[一二两三四五六七八九十百半]).*(?:内|以内|之内)$"
@@ -154,7 +163,7 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     # a deadline inside a cadence is the cadence's (每个工作日闭店前完成巡检, submit by Friday every week)
     deadline = any(not p.cadence.search(_clause_at(norm, m.start())) for m in p.deadline.finditer(norm))
     return GoalSlots(is_goal, deliverable, avoidance, fraction, comparator, deadline,
-                     metric_direction, vague_only)
+                     metric_direction, vague_only, strong and not (reported or achieved))
 
 
 _METRIC_RE = re.compile(_METRIC)

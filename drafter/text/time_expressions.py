@@ -7,6 +7,7 @@ ASCII digits); offsets are offsets into that normalised string.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 DateTuple = tuple[int | None, int | None, int | None]
@@ -112,6 +113,19 @@ def find_date_spans(norm: str) -> list[DateSpan]:
     return sorted(spans, key=lambda s: s.start)
 
 
+_SPLIT_YEAR = re.compile(r"(?i)(?:\bFY\s*'?|(?<![0-9])20)[0-9]{2}\s*/\s*([0-9]{2})(?![0-9])")  # 2025/26, FY25/26
+
+
+def period_year(text: str) -> int | None:
+    """The latest year a period names ("2025年第四季度" → 2025, "FY2026" → 2026, "2025/26学年" → 2026, "Q3 2026"),
+    or None."""
+    norm = unicodedata.normalize("NFKC", text)
+    years = [s.date[0] for s in find_date_spans(norm) if s.date[0] is not None]
+    years += [2000 + int(m.group(1)) for m in _SPLIT_YEAR.finditer(norm)]
+    years += [int(y) for y in re.findall(r"(?<![0-9.,])((?:19|20)[0-9]{2})(?![0-9%]|[.,][0-9])", norm)]
+    return max(years) if years else None
+
+
 def _to_span(name: str, m: re.Match[str]) -> DateSpan | None:
     groups = m.groupdict()
     y = _year(groups["y"]) if groups.get("y") else None
@@ -193,7 +207,8 @@ _EXTRA_PATTERNS = [
         r"(?:holiday|peak|high|busy)\s+season|(?:spring|fall|autumn|winter|summer)\s+(?:semester|term)"
         r"|(?:(?:new|next|school|academic)\s+)?(?:school\s+)?(?:term|semester|school\s+year)\s+(?:starts|begins))\b",
         rf"(?i)\b(?:by|before|until|in|from|through|during)\s+{_MON}(?![A-Za-z])",
-        r"(?<![0-9A-Za-z.,:/-])(?:19|20)[0-9]{2}(?![0-9%]|[.,][0-9]|\s*(?:[万亿千百元人名家个位天月日号]|percent|per\s+cent))",
+        r"(?i)(?:\bFY\s*'?|(?<![0-9])20)[0-9]{2}\s*/\s*[0-9]{2}(?![0-9])",  # a split year: FY25/26, 2025/26
+        r"(?<![0-9A-Za-z.,:/-])(?:19|20)[0-9]{2}(?![0-9%]|[.,][0-9]|\s*(?:[万亿千百元人名家个位天月日号吨件台辆次条单箱只座套张份批]|percent|per\s+cent))",
     )
 ]
 _PREFIX = re.compile(

@@ -10,6 +10,7 @@ import yaml
 from drafter.critic.checks import check_against
 from drafter.critic.document import from_markdown
 from drafter.critic.smart import judge_goal
+from drafter.evaluation.labelled import load_goal_set
 from drafter.facts.load import load_facts
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -34,9 +35,10 @@ def f1(pairs: list[tuple[bool, bool]]) -> float:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("dimension", sorted(FLOORS))
 def test_smart_f1_floor(path: Path, lang: str, dimension: str) -> None:
-    items = [i for i in yaml.safe_load(path.read_text(encoding="utf-8")) if i.get("lang", "zh") == lang]
+    every, as_of = load_goal_set(path)
+    items = [i for i in every if i.get("lang", "zh") == lang]
     assert items, f"{path.name} has no {lang} items"
-    pairs = [(bool(i[dimension]), bool(getattr(judge_goal(i["text"], lang), dimension))) for i in items]
+    pairs = [(bool(i[dimension]), bool(getattr(judge_goal(i["text"], lang, as_of=as_of), dimension))) for i in items]
     assert f1(pairs) >= FLOORS[dimension]
 
 

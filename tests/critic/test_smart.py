@@ -323,3 +323,42 @@ def test_a_contradicted_field_is_an_error_finding_in_a_draft() -> None:
     codes = {(f.code, f.severity) for f in findings}
     assert ("smart.field-contradicted", "error") in codes
     assert not any(f.code == "smart.field-not-in-statement" and "97%" in f.message for f in findings)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("2025年公司实现营业收入3.4亿元，净利润2100万元", "zh"),
+    ("2025年全年实现安全生产零事故", "zh"),
+    ("2023至2025年，会员数从12万增长到35万", "zh"),
+    ("2025年第四季度，仓储成本较上年同期下降5%", "zh"),
+    ("2025 target: repeat rate 35%; actual: 32%", "en"),
+])
+def test_a_statement_about_a_year_before_the_documents_is_a_result(text: str, lang: str) -> None:
+    marks = judge_goal(text, lang, as_of=2026)
+    assert (marks.specific, marks.measurable, marks.time_bound) == (False, False, False)
+    assert any("2026" in r for r in marks.reasons), marks.reasons
+    # in a document for 2025 the same year is the period itself, not the past
+    assert "2026" not in " ".join(judge_goal(text, lang, as_of=2025).reasons)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("吨纱综合电耗较2025年下降5%，2026年底前实现", "zh"),  # 2025 is the baseline, 2026 the deadline
+    ("2024—2026年累计新开门店30家", "zh"),  # a span that reaches the document's year
+    ("FY25/26: GMV $150m, up 25%", "en"),  # a split financial year ending in 2026
+    ("年底前门店数从42家增加到50家", "zh"),  # a time with no year
+])
+def test_a_time_that_reaches_the_documents_year_keeps_a_goal(text: str, lang: str) -> None:
+    assert judge_goal(text, lang, as_of=2026).measurable is True
+
+
+def test_check_judges_goals_as_of_the_facts_period_or_the_title() -> None:
+    from drafter.critic.checks import check_document
+    from drafter.critic.document import from_markdown
+
+    markdown = ("# {title}\n\n开篇。\n\n## 一、运营目标\n\n"
+                "- 2025年全年实现营收3.4亿元\n- 2026年底前会员复购率从28%提升到35%\n")
+    for title, period, past in (("2026年运营工作概述", None, True), ("运营工作概述", "2026年第一季度", True),
+                                ("运营工作概述", None, False), ("2025年运营工作概述", None, False)):
+        report = check_document(from_markdown(markdown.format(title=title), "zh"), period=period)
+        first, second = report.goals
+        assert first["smart"]["measurable"] is not past, (title, period)
+        assert second["smart"]["measurable"] is True
