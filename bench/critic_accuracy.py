@@ -46,6 +46,7 @@ GOAL_SETS = [
     ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v6.yaml"),
     ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v7.yaml"),
     ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v8.yaml"),
+    ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v9.yaml"),
 ]
 DIMENSIONS = ("specific", "measurable", "time_bound")
 
