@@ -116,7 +116,7 @@ def _judge(text: str, lang: str, strategy_terms: Sequence[str], given: frozenset
     text = PLACEHOLDER_RE.sub("", text)  # a placeholder is not a value: 【待补充：截止时间】前 sets no deadline
     norm = normalize_with_offsets(text)[0]
     deadlines, standards = time_spans(norm, lang)
-    slots = parse_goal(text, lang)
+    slots = parse_goal(text, lang, as_of)
     # an order about an earlier year sets it as the bar ("Beat 2025's record", 力争超过2024年峰值), a report does not
     if as_of is not None and not slots.committed and _before(norm, deadlines, as_of, lang):
         return SmartMarks(False, False, None, None, False, (message("smart.reason.past-period", lang, year=as_of),))

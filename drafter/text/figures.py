@@ -114,6 +114,7 @@ _EN_WORDS = re.compile(
     r"(?:-(one|two|three|four|five|six|seven|eight|nine))?(\s+and\s+a\s+half)?(?:\s+(hundred|thousand|million|billion))?\b"
 )
 _EN_SCALE = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+_EN_A_SCALE = re.compile(r"(?i)\ba\s+(thousand|million|billion)\b")  # "a million cups"
 _CLOCK = re.compile(r"(?<![0-9.:])(?:(?:0?[02-9]|1[0-9]|2[0-4]):[0-5][0-9]|0?1:00)(?![0-9:])")
 _RATIO = re.compile(r"(?<![0-9.:])([0-9]+(?:\.[0-9]+)?)\s*(?::|比)\s*([0-9]+(?:\.[0-9]+)?)(?![0-9.:])")
 _PERCENT_OF = re.compile(
@@ -133,6 +134,7 @@ _EN_MILLIONS_OF = re.compile(r"\s+(?:new|more|additional|active|registered|payin
 _SUFFIXES: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"%"), "percent", "%"),
     (re.compile(r"\s*(?:percent(?:age)?[- ]points?|pp|ppts?|pts)\b", re.I), "percent", "pp"),
+    (re.compile(r"\s+points?\b", re.I), "count", "points"),  # "OEE up ten points", "NPS up 5 points"
     (re.compile(r"\s*(?:percent|per\s+cent|pct)\b", re.I), "percent", "%"),
     (re.compile(r"个?百分点|个点(?![\u4e00-\u9fff])"), "percent", "pp"),
     (re.compile(r"成(?![本功员立为果长熟交绩效不型])"), "percent", "成"),
@@ -217,6 +219,10 @@ class _Extractor:
                 # "five million" stands alone as a figure; a bare "five" needs a unit to be one
                 self.finish(m.start(), m.end(), value, mult, "", chinese=False, has_decimal=False,
                             lone_one=value == 1 and mult == 1, bare_ok=mult >= 1e3, words=True)
+        for m in _EN_A_SCALE.finditer(self.s):
+            if self.free(m.start(), m.end()):
+                self.finish(m.start(), m.end(), 1.0, _EN_SCALE[m.group(1).lower()], "", chinese=False,
+                            has_decimal=False, lone_one=False, bare_ok=True, words=True)
         for m in _CN_RUN.finditer(self.s):
             if self.free(m.start(), m.end()):
                 self.chinese(m)

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 from drafter.text.figures import extract_figures, normalize_text
-from drafter.text.goals import _METRIC, _VAGUE, _VAGUE_OBJECT, LIST_LABEL
+from drafter.text.goals import _METRIC, _VAGUE, _VAGUE_OBJECT, LIST_LABEL, vague_en_object
 from drafter.text.time_expressions import find_time_spans
 
 
@@ -37,6 +37,7 @@ class GoalSlots:
 class _Patterns:
     strong_aim: re.Pattern[str]
     report: re.Pattern[str]
+    year_report: re.Pattern[str]
     past: re.Pattern[str]
     question: re.Pattern[str]
     lead_in: re.Pattern[str]
@@ -122,8 +123,8 @@ _DURATION = re.compile(r"(?i)(?:[0-9]|[一二两三四五六七八九十百半])
                        r"|^(?:within|in)\s.*\b(?:minutes?|hours?|days?|weeks?|months?)$")
 
 
-def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
-    """The slots of one goal statement."""
+def parse_goal(text: str, lang: str = "zh", as_of: int | None = None) -> GoalSlots:
+    """The slots of one goal statement; `as_of` is the year of its document, when known."""
     en = lang == "en" or (text.isascii() and lang != "zh")
     p = _patterns("en" if en else "zh")
     norm = normalize_text(text)
@@ -134,7 +135,8 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
     strong = bool(p.strong_aim.search(norm)) or (en and _imperative(norm, strict=past))
     # A report of a value, a result of the past or a description outweighs the aim words reports share (完成, 达到),
     # not a commitment (力争, 需, will, an imperative).
-    reported = bool(p.report.search(norm)) or past or (en and not strong and _declarative_past(norm))
+    reported = bool(p.report.search(norm)) or past or (en and not strong and _declarative_past(norm)) \
+        or (as_of is None and bool(p.year_report.search(norm)))
     achieved = bool(p.achieved.search(norm))
     aside = bool(p.meta.search(norm) or p.question.search(norm) or p.lead_in.search(norm))
     is_goal = not aside and not achieved and (strong or not reported)
@@ -145,7 +147,7 @@ def parse_goal(text: str, lang: str = "zh") -> GoalSlots:
         deliverable = _coverage(norm, p)
     avoidance = bool(p.avoidance.search(norm))
     fraction = bool(p.fraction.search(norm))
-    numeral = bool(re.search(r"[零一二两三四五六七八九十]", norm))
+    numeral = bool(re.search(r"[零一二两三四五六七八九十]", norm)) or (en and bool(_NUMBER_WORD.search(norm)))
     comparator = bool(p.comparator.search(norm)) and (bool(figures) or numeral or bool(re.search(r"[0-9]", norm)))
     # "Replace 5,000 meters", "Run six late-night openings": an English aim stated as a verb and a quantity.
     # A figure of scope or means is no target: "across our 14 sites", "top-100 SKUs", "with a budget of £2m".
@@ -201,7 +203,12 @@ def _coverage(text: str, p: _Patterns) -> str | None:
             or p.cadence.search(text) or p.direction.search(text) or re.search(r"(?i)\bis\s+\w+ed\b", text):
         return None  # a direction needs a level, however many it covers ("Drive NPS up across all regions")
     found = _COVERAGE.search(text)
+    if found is None and _PLACING.match(LIST_LABEL.sub("", text)):  # "Put labels in every store": where it goes
+        found = re.search(r"(?i)\bin\s+(?:every|all)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?", text)
     return found.group() if found else None
+
+
+_PLACING = re.compile(r"(?i)\s*(?:put|install|fit|place|add|deploy|provide|offer|introduce|roll\s+out|set\s+up)\b")
 
 
 def _named_before_vague(text: str, p: _Patterns) -> bool:
@@ -247,7 +254,8 @@ def _deliverable(clause: str, p: _Patterns, en: bool = False) -> str | None:
     vague = p.vague_end.search(rest) if en else None
     if vague and not rest[vague.end():].strip(" .") and not re.search(r"[0-9]", rest):  # Deliver a … funeral experience
         return None
-    if obj is None and (len(rest) < 2 or _VAGUE_OBJECT.search(rest) or p.vague.search(rest)):
+    if obj is None and (len(rest) < 2 or _VAGUE_OBJECT.search(rest) or p.vague.search(rest)
+                        or (en and vague_en_object(rest))):
         return None
     return f"{verb.group()}…{obj.group() if obj else rest}"
 

@@ -55,7 +55,7 @@ _SPECIAL_TARGET = re.compile(_alternation("special_target"))
 _MAX_GAP = 12
 _APPROX_END = re.compile(rf"(?:{_alternation('approx')})\s*$")
 # A list or OKR label before a goal or a figure: "KR1:", "Objective 4 –", "Target:", "(b)", "2."
-LIST_LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d+|objective\s*\d*|goal|target|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
+LIST_LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d*|objective\s*\d*|goal|target|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
 _DECREASE = re.compile(_alternation("decrease"))
 _METRIC = _alternation("metric")
 _ZH_DELIVERABLE = (rf"(?:{_words('deliverable_phrase', 'verbs')})[^，。；,;]{{0,12}}?"
@@ -204,11 +204,35 @@ _VAGUE_OBJECT = re.compile(
 
 def _deliverable(text: str) -> bool:
     """An action on a concrete object (完成病历电子化归档, Upgrade workstations to Windows 11)."""
-    for match in (*_ZH_ACTION.finditer(text), *_EN_ACTION.finditer(text)):
+    for match in _ZH_ACTION.finditer(text):
         obj = match.group("object").strip()
         if not _VAGUE_OBJECT.search(obj) and not _VAGUE.fullmatch(obj):
             return True
+    for match in _EN_ACTION.finditer(text):
+        obj = match.group("object").strip()
+        if not _VAGUE_OBJECT.search(obj) and not _VAGUE.fullmatch(obj) and not vague_en_object(obj):
+            return True
     return False
+
+
+_EN_HEAD_END = re.compile(r"(?i)\b(?:to|for|with|in|at|across|that|which|who|where|so|by|before|within|on|of)\b")
+_EN_VAGUE_HEAD = re.compile(rf"(?i)\b(?:{_words('vague_object', 'en_heads')})$")
+# in lower case only: a capitalised one is the name of a rating (BREEAM Excellent, Ofsted Outstanding)
+_EN_JUDGEMENT = re.compile(rf"\b(?:{_words('vague_object', 'en_judgements')})\b")
+
+
+def vague_en_object(obj: str) -> bool:
+    """An English object with a quality or a kind of place for its head, or a judgement word on it, and no figure:
+    "a premium community living experience", "compassionate care to every patient", "a smarter, greener utility"."""
+    if re.search(r"[0-9]", obj):
+        return False
+    cut = _EN_HEAD_END.search(obj)
+    head = re.sub(r"[^A-Za-z' -]+", " ", obj[:cut.start()] if cut and cut.start() else obj).strip()
+    words = head.split()
+    # "a brand young people love": a clause after the head noun ends the phrase
+    heads = [" ".join(words[:i + 1]) for i in range(len(words))]
+    return any(_EN_VAGUE_HEAD.search(h) for h in heads[:4]) and not _CONCRETE.search(head) \
+        or bool(_EN_JUDGEMENT.search(head)) and not _CONCRETE.search(head)
 
 
 def vague_quality_only(text: str) -> bool:

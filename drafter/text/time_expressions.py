@@ -74,7 +74,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(rf"\b(?P<mon>{_MON})\s*{_DAY}{_EN_YEAR}")),
     ("dmy", re.compile(rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{_MON}){_EN_YEAR}")),
     ("my", re.compile(rf"\b(?P<mon>{_MON}){_EN_YEAR}")),
-    ("md", re.compile(rf"\b(?P<mon>{_MON})\s+{_DAY}\b(?![0-9%.]|\s*(?:,\s*)?[0-9])")),
+    ("md", re.compile(rf"\b(?P<mon>{_MON})\s+{_DAY}\b(?![0-9%]|\.[0-9]|\s*(?:,\s*)?[0-9])")),
     ("dm", re.compile(rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{_MON})\b")),
     ("iso", re.compile(r"(?<![0-9.])(?P<y>[0-9]{4})([-/.])(?P<m>[0-9]{1,2})\2(?P<d>[0-9]{1,2})(?![0-9])")),
     ("us", re.compile(r"(?<![0-9/])(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})/(?P<y>[0-9]{4})(?![0-9])")),
@@ -179,7 +179,7 @@ _EXTRA_PATTERNS = [
         r"(?:20[0-9]{2}\s*年\s*)?(?:上|下)半年(?:度)?",
         r"前[一二两三]个?季度",
         r"(?:(?<![成基资样版根文剧日])本|今|明|次|当|下[一个]?|这个?)(?:财年|年度|年|季度|季|月份?|周|星期|半年)",
-        r"(?:年|月|季度?|财年)(?:底|末|初|中|内)",
+        r"(?:年|月|季度?|财年)(?:底|末|初(?!至今|以来)|中|内)",
         r"年度内|全年|[上中下]旬",
         r"(?:春节|元旦|国庆节?|中秋节?|端午节?|五一|双十一|双11|双十二|双12|618大促|618|圣诞节?|开学|寒假|暑假|旺季|淡季"
         r"|汛期|年终|年会)(?:假期|长假|黄金周|小长假)?(?:前|之前|期间|节前|结束前)",
@@ -201,13 +201,15 @@ _EXTRA_PATTERNS = [
         r"(?<![0-9A-Za-z])(?:H[12]|[12]H)\s*'?(?:FY\s?)?(?:[0-9]{4}|[0-9]{2})(?![0-9A-Za-z])",
         r"(?<![0-9A-Za-z])(?:H[12]|[12]H)(?![0-9A-Za-z])",
         r"(?i)\b(?:first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+year|[0-9]{4}))?\b",
-        r"(?i)\b(?:this|next)\s+year\b|\bYTD\b|\byear[- ]to[- ]date\b",
+        r"(?i)\b(?:this|next)\s+year\b",  # not "year to date": a running window with no end
         r"(?i)\b(?:by|before|until|over|during|in|for)\s+(?:the\s+)?(?:Christmas|Easter|Thanksgiving|New\s+Year|"
         r"(?:this\s+|next\s+)?(?:spring|summer|autumn|fall|winter)(?:\s+(?:semester|term|season|holidays?|break))?|"
         r"(?:holiday|peak|high|busy)\s+season|(?:spring|fall|autumn|winter|summer)\s+(?:semester|term)"
         r"|(?:(?:new|next|school|academic)\s+)?(?:school\s+)?(?:term|semester|school\s+year)\s+(?:starts|begins))\b",
         rf"(?i)\b(?:by|before|until|in|from|through|during)\s+{_MON}(?![A-Za-z])",
         r"(?i)(?:\bFY\s*'?|(?<![0-9])20)[0-9]{2}\s*/\s*[0-9]{2}(?![0-9])",  # a split year: FY25/26, 2025/26
+        rf"(?i)\b(?:end|mid|start|early|late)-(?:[0-9]{{4}}|{_MON})(?![0-9A-Za-z])",  # end-2026, mid-March
+        r"(?i)\b(?:(?:the\s+)?(?:full|whole|entire)\s+year|all\s+year(?:\s+round)?|throughout\s+the\s+year)\b",
         r"(?<![0-9A-Za-z.,:/-])(?:19|20)[0-9]{2}(?![0-9%]|[.,][0-9]|\s*(?:[万亿千百元人名家个位天月日号吨件台辆次条单箱只座套张份批]|percent|per\s+cent))",
     )
 ]
