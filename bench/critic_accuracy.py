@@ -39,6 +39,9 @@ GOAL_SETS = [
     ("dev", ROOT / "evals" / "dev" / "smart_goals_dev17.yaml"),
     ("dev", ROOT / "evals" / "dev" / "smart_goals_dev18.yaml"),
     ("dev", ROOT / "evals" / "dev" / "smart_goals_dev19.yaml"),
+    ("dev", ROOT / "evals" / "dev" / "smart_goals_dev20.yaml"),
+    ("dev", ROOT / "evals" / "dev" / "smart_goals_dev21.yaml"),
+    ("dev", ROOT / "evals" / "dev" / "smart_goals_dev22.yaml"),
     # v1 was frozen before tuning and measured twice untouched; its misses have since been read for tuning: a dev set
     ("dev", ROOT / "evals" / "frozen" / "smart_goals.yaml"),
     ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v2.yaml"),

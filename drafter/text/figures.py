@@ -30,7 +30,7 @@ QUANT_VERBS = tuple(
 _MEASURE = tuple(
     "平方米 平米 公斤 千克 公里 千米 人次 人 名 位 家 个 间 座 台 套 件 单 笔 次 款 场 "
     "份 张 辆 箱 瓶 杯 吨 斤 米 篇 条 项 类 种 支 只 批 轮 期 节 门 所 栋 户 本 部 分 星 "
-    "千瓦时 兆瓦 千瓦 架次 架 把 根 棵 亩 艘 趟 盒 袋 桶 罐".split()
+    "千瓦时 兆瓦 千瓦 架次 架 把 根 棵 亩 艘 趟 盒 袋 桶 罐 枝 束 盆 株 头 羽 尾 学时 课时 班 辆次".split()
 )
 _UNIT_ALIASES = {"名": "人", "位": "人", "间": "家", "千克": "公斤", "平米": "平方米", "千米": "公里"}
 _EN_COUNT = dict.fromkeys(
@@ -122,10 +122,11 @@ _PERCENT_OF = re.compile(
 )
 _ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+[万亿]*)?")
-_CURRENCY_PREFIX = re.compile(r"(US\$|HK\$|S\$|A\$|AU\$|\$|¥|€|£|₹|RMB|CNY|USD|EUR|GBP|INR|SGD|AUD)\s*$")
+_CURRENCY_PREFIX = re.compile(
+    r"(US\$|HK\$|S\$|A\$|AU\$|\$|¥|€|£|₹|RMB|CNY|USD|EUR|GBP|INR|SGD|AUD|ZAR|(?<![A-Za-z0-9&])R)\s*$")
 _CURRENCY_UNITS = {"us$": "usd", "$": "usd", "usd": "usd", "hk$": "hkd", "¥": "元", "rmb": "元", "cny": "元",
                    "€": "eur", "eur": "eur", "£": "gbp", "gbp": "gbp", "₹": "inr", "inr": "inr", "s$": "sgd",
-                   "sgd": "sgd", "a$": "aud", "au$": "aud", "aud": "aud"}
+                   "sgd": "sgd", "a$": "aud", "au$": "aud", "aud": "aud", "r": "zar", "zar": "zar"}
 _EN_MULT_RE = re.compile(r"(?:\s*(k|K|mn|MM|bn)|(M|B|m|b)|\s+(thousand|million|billion))(?![A-Za-z])")
 _APPROX = re.compile(r"[多余]|\+")
 # "12m new users", "4.5m TEU": a lower-case m or b before a counted noun is millions or billions, not metres
@@ -235,6 +236,9 @@ class _Extractor:
             return
         value = float(m.group())
         currency = _CURRENCY_PREFIX.search(s, max(0, start - 4), start)
+        if currency and currency.group(1) == "R" and value < 100 and not re.match(
+                r"[0-9.]*\s*(?:bn|m|k|million|billion|thousand)(?![A-Za-z])", s[start:]):
+            currency = None  # "R2" is a release; "R12bn", "R450" are rand
         prefix_unit = _CURRENCY_UNITS[currency.group(1).lower()] if currency else ""
         begin = currency.start() if currency else start
         prev = s[start - 1] if start else ""
@@ -316,7 +320,8 @@ class _Extractor:
         elif kind == "duration" and unit == "年" and mult == 1.0 and _year_like(value, has_decimal):
             self.add(begin, end, "year", value, "", (int(value), None, None))
             return
-        if lone_one and (kind == "count" or (kind == "number" and unit == "")):
+        if lone_one and (kind == "count" or (kind == "number" and unit == "")) \
+                and not (kind == "count" and _counted_one(s[:begin], unit)):
             self.claim(begin, end)
             return
         if kind == "number" and unit == "":
@@ -329,6 +334,16 @@ class _Extractor:
         if kind == "count":
             unit = _UNIT_ALIASES.get(unit, unit)
         self.add(begin, end, kind, value, unit)
+
+
+_ADDED_ONE = re.compile(r"(?:增加|新增|再加|加|新招|招到|招聘|增设|增开|加开)\s*$")
+_CADENCE_BEFORE = re.compile(r"每[^，。；,;]{0,12}$")
+
+
+def _counted_one(before: str, unit: str) -> bool:
+    """A lone 一 that counts: one added (增加一名花艺师, 再加一辆冷藏车) or one per cadence (每周开展一次演练)."""
+    per_cadence = unit in ("次", "场", "份", "轮") and bool(_CADENCE_BEFORE.search(before))
+    return bool(_ADDED_ONE.search(before[-3:])) or per_cadence
 
 
 def _year_like(value: float, has_decimal: bool) -> bool:

@@ -98,7 +98,7 @@ def time_spans(norm: str, lang: str = "zh") -> tuple[list[tuple[int, int]], list
     for a, b in find_time_spans(norm):
         span = norm[a:b].strip()
         tail = norm[:a].rstrip()[-8:]
-        if any(m.end() == len(tail) for m in p.cadence.finditer(tail)):
+        if any(m.end() == len(tail) for m in p.cadence.finditer(tail)) or tail.endswith("每"):
             continue  # a date that recurs bounds nothing (每年6月公布)
         if _DURATION.search(span) and (p.standard_unit.search(span) or p.standard_before.search(norm[:a])
                                        or p.standard_after.search(norm[b:])):
@@ -192,8 +192,9 @@ def _vague_end(clause: str, p: _Patterns) -> bool:
 
 
 # "every store", "all pickers"; not a scope ("across all regions"), a cadence ("every week") or "all of the above"
-_COVERAGE = re.compile(r"(?i)(?<!across )(?<!in )(?<!for )(?<!of )\b(?:every|all)\s+(?!the\s+time\b|of\b|above\b)"
-                       r"(?!(?:day|week|month|quarter|year|shift|morning|evening)s?\b)[a-z][\w-]*(?:\s+[a-z][\w-]*)?")
+_COVERAGE = re.compile(r"(?i)(?<!\bacross )(?<!\bin )(?<!\bfor )(?<!\bof )\b(?:every|all)\s+"
+                       r"(?!the\s+time\b|of\b|above\b)(?!(?:day|week|month|quarter|year|shift|morning|evening)s?\b)"
+                       r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?")
 
 
 def _coverage(text: str, p: _Patterns) -> str | None:

@@ -54,8 +54,9 @@ _CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]\s*(?![0-9])|[|｜]")
 _SPECIAL_TARGET = re.compile(_alternation("special_target"))
 _MAX_GAP = 12
 _APPROX_END = re.compile(rf"(?:{_alternation('approx')})\s*$")
-# A list or OKR label before a goal or a figure: "KR1:", "Objective 4 –", "Target:", "(b)", "2."
-LIST_LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d*|objective\s*\d*|goal|target|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).])\s*")
+# A list or OKR label before a goal or a figure: "KR1:", "Objective 4 –", "Target:", "(b)", "2.", "Owner: Tom (ops)."
+LIST_LABEL = re.compile(r"(?i)^\s*(?:(?:kr\s*\d*|objective\s*\d*|goal|target|okr)\s*[:.–—-]|\(?[a-z0-9]{1,2}[).]"
+                        r"|(?:owner|lead|responsible)\s*:\s*[^.;:]{1,40}[.;]\s+(?=(?-i:[A-Z])))\s*")
 _DECREASE = re.compile(_alternation("decrease"))
 _METRIC = _alternation("metric")
 _ZH_DELIVERABLE = (rf"(?:{_words('deliverable_phrase', 'verbs')})[^，。；,;]{{0,12}}?"
@@ -102,7 +103,10 @@ def _target_cue(text: str, fig: Figure) -> str | None:
         cue = _CUE_LEVEL.search(prefix)
         if _METRIC_OF.search(prefix):
             return "level"
-        return "level" if cue and not re.fullmatch(r"(?i)within|in|到|至", cue.group().strip()) else None
+        if cue and not re.fullmatch(r"(?i)within|in|到|至", cue.group().strip()):
+            return "level"
+        # "过站时间压缩5分钟": a duration taken off a time
+        return "change" if re.search(r"(?:压缩|缩短|减少|提前|节省|节约)\s*$", prefix) else None
     if re.search(r"(?i)\b(?:is|are|was|were|stands?|sits?|running)\s+at\s*$", prefix):
         return None  # "CSAT is at 78% today": a value as it stands
     cues = list(_CUE_ANY.finditer(prefix))
