@@ -100,7 +100,9 @@ def time_spans(norm: str, lang: str = "zh") -> tuple[list[tuple[int, int]], list
         tail = norm[:a].rstrip()[-8:]
         if any(m.end() == len(tail) for m in p.cadence.finditer(tail)) or tail.endswith("每"):
             continue  # a date that recurs bounds nothing (每年6月公布)
-        if _DURATION.search(span) and (p.standard_unit.search(span) or p.standard_before.search(norm[:a])
+        # "95% of calls answered within 20 seconds" is a standard; "6% of paid claims within 18 months" a window
+        share_before = p.standard_before.search(norm[:a]) and not (lang == "en" and _LONG_UNIT.search(span))
+        if _DURATION.search(span) and (p.standard_unit.search(span) or share_before
                                        or p.standard_after.search(norm[b:])):
             standards.append((a, b))
         elif not (re.fullmatch(r"(?:在|于)?\s*(?:19|20)[0-9]{2}\s*年?", span)
@@ -119,6 +121,7 @@ def benchmark_year(norm: str, a: int, b: int, lang: str = "zh") -> bool:
     return bool(p.benchmark_year_before.search(norm[:a]) or p.benchmark_year_after.search(norm[b:]))
 
 
+_LONG_UNIT = re.compile(r"(?i)\b(?:months?|quarters?|years?)\b")
 _DURATION = re.compile(r"(?i)(?:[0-9]|[一二两三四五六七八九十百半]).*(?:内|以内|之内)$"
                        r"|^(?:within|in)\s.*\b(?:minutes?|hours?|days?|weeks?|months?)$")
 
