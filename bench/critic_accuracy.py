@@ -42,6 +42,9 @@ GOAL_SETS = [
     ("dev", ROOT / "evals" / "dev" / "smart_goals_dev20.yaml"),
     ("dev", ROOT / "evals" / "dev" / "smart_goals_dev21.yaml"),
     ("dev", ROOT / "evals" / "dev" / "smart_goals_dev22.yaml"),
+    ("dev", ROOT / "evals" / "dev" / "smart_goals_dev23.yaml"),
+    ("dev", ROOT / "evals" / "dev" / "smart_goals_dev24.yaml"),
+    ("dev", ROOT / "evals" / "dev" / "smart_goals_dev25.yaml"),
     # v1 was frozen before tuning and measured twice untouched; its misses have since been read for tuning: a dev set
     ("dev", ROOT / "evals" / "frozen" / "smart_goals.yaml"),
     ("frozen", ROOT / "evals" / "frozen" / "smart_goals_v2.yaml"),

@@ -119,7 +119,7 @@ def _target_cue(text: str, fig: Figure) -> str | None:
         return None
     if not prefix.strip(" \t-*·、:（(【[") or _CUE_WEAK.search(prefix) or _METRIC_END.search(prefix) \
             or _METRIC_OF.search(prefix) \
-            or re.search(r"[A-Za-z\u4e00-\u9fff)）]\s*[:：]\s*$", prefix):  # a headline KPI: "Tonnes per hour: 30+"
+            or re.search(r"[A-Za-z\u4e00-\u9fff)）]\s*[:：]\s*[+＋]?\s*$", prefix):  # a headline KPI: "Stores: +8"
         return "weak"
     # a count closing its clause, after a verb: 年内培育…企业2家, 新建…中心8个
     if fig.kind == "count" and not _clause_suffix(text, fig).strip(" 。.！!") and re.search(
@@ -257,6 +257,17 @@ def vague_quality_only(text: str) -> bool:
         and not any(cue == "level" for _, cue in _targets(text))
 
 
+# what marks a Chinese sentence as aiming at its metric: an aim word, a target cue, a direction or an arrow
+_AIMED = re.compile(rf"{_AIM.pattern}|{_CUE_ANY.pattern}|{_DECREASE.pattern}"
+                    r"|[↑↓]|(?:往上|往下)[提压降]|上去|下来|将|希望|再|提速|稳中有升|下线|抽调")
+
+
+def _headline(text: str) -> bool:
+    """A figure with a time to reach it, as headline targets are written (食安抽检合格率全年100%)."""
+    return bool(find_time_spans(normalize_with_offsets(text)[0])) \
+        and any(f.kind in _QUANTITY_KINDS for f in extract_figures(text))
+
+
 def _is_specific(text: str, measurable: bool) -> bool:
     """Concrete metric or deliverable, unless it only appears in a fact clause next to a vague aim."""
     if measurable:
@@ -265,7 +276,9 @@ def _is_specific(text: str, measurable: bool) -> bool:
     if any(_deliverable(c) for c in clauses):
         return True
     concrete = [c for c in clauses if _CONCRETE.search(c)]
-    if not concrete:
+    # a metric a Chinese sentence names with no direction, target or aim anywhere is a mention, not a goal
+    # ("我们按周跟踪GMV、转化率、客单价三项核心指标")
+    if not concrete or (not text.isascii() and not _AIMED.search(text) and not _headline(text)):
         return False
     facts_only = all(_BASE_RE.search(c) or any(f.kind in _QUANTITY_KINDS for f in extract_figures(c))
                      for c in concrete)

@@ -209,7 +209,7 @@ _EXTRA_PATTERNS = [
         rf"(?i)\b(?:by|before|until|in|from|through|during)\s+{_MON}(?![A-Za-z])",
         r"(?i)(?:\bFY\s*'?|(?<![0-9])20)[0-9]{2}\s*/\s*[0-9]{2}(?![0-9])",  # a split year: FY25/26, 2025/26
         rf"(?i)\b(?:end|mid|start|early|late)-(?:[0-9]{{4}}|{_MON}|FY\s?[0-9]*|year|quarter|Q[1-4]|H[12])(?![0-9A-Za-z])",
-        r"(?i)\b(?:(?:the\s+)?(?:full|whole|entire)\s+year|all\s+year(?:\s+round)?|throughout\s+the\s+year)\b",
+        r"(?i)\b(?:(?:the\s+)?(?:full|whole|entire)[\s-]+year|all\s+year(?:\s+round)?|throughout\s+the\s+year)\b",
         r"(?<![0-9A-Za-z.,:/-])(?:19|20)[0-9]{2}(?![0-9%]|[.,][0-9]|\s*(?:[万亿千百元人名家个位天月日号吨件台辆次条单箱只座套张份批款]|percent|per\s+cent))",
     )
 ]
