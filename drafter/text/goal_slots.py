@@ -98,7 +98,8 @@ def time_spans(norm: str, lang: str = "zh") -> tuple[list[tuple[int, int]], list
     for a, b in find_time_spans(norm):
         span = norm[a:b].strip()
         tail = norm[:a].rstrip()[-8:]
-        if any(m.end() == len(tail) for m in p.cadence.finditer(tail)) or tail.endswith("每"):
+        if any(m.end() == len(tail) for m in p.cadence.finditer(tail)) or tail.endswith("每") \
+                or re.search(r"(?:每年|每逢|每个)[^，,。；;]{0,10}$", norm[:a]):  # 每年618和双11期间 recurs
             continue  # a date that recurs bounds nothing (每年6月公布)
         # "95% of calls answered within 20 seconds" is a standard; "6% of paid claims within 18 months" a window
         share_before = p.standard_before.search(norm[:a]) and not (lang == "en" and _LONG_UNIT.search(span))

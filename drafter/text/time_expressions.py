@@ -197,7 +197,7 @@ _EXTRA_PATTERNS = [
         r"(?:year|quarter|month|week|half|FY\s?[0-9]*|Q[1-4]|H[12])\b",
         r"(?i)\b(?:by|before|until|in|during|through|for)\s+(?:the\s+)?(?:end|start|beginning|middle)\s+of\b",
         rf"(?i)\b(?:end|start|beginning|middle)\s+of\s+{_MON}(?![A-Za-z])",
-        rf"(?i)\bbetween\s+{_MON}\s+and\s+{_MON}(?![A-Za-z])",
+        rf"(?i)\b(?:between|across|over|throughout|through|during|in)\s+{_MON}\s+and\s+{_MON}(?![A-Za-z])",
         r"(?<![0-9A-Za-z])(?:H[12]|[12]H)\s*'?(?:FY\s?)?(?:[0-9]{4}|[0-9]{2})(?![0-9A-Za-z])",
         r"(?<![0-9A-Za-z])(?:H[12]|[12]H)(?![0-9A-Za-z])",
         r"(?i)\b(?:first|second|1st|2nd)\s+half(?:\s+of\s+(?:the\s+year|[0-9]{4}))?\b",
