@@ -235,8 +235,8 @@ def vague_en_object(obj: str) -> bool:
     words = head.split()
     # "a brand young people love": a clause after the head noun ends the phrase
     heads = [" ".join(words[:i + 1]) for i in range(len(words))]
-    return any(_EN_VAGUE_HEAD.search(h) for h in heads[:4]) and not _CONCRETE.search(head) \
-        or bool(_EN_JUDGEMENT.search(head)) and not _CONCRETE.search(head)
+    vague = any(_EN_VAGUE_HEAD.search(h) for h in heads[:4]) or bool(_EN_JUDGEMENT.search(head))
+    return vague and not _CONCRETE.search(head)
 
 
 def vague_quality_only(text: str) -> bool:

@@ -45,6 +45,13 @@ GOALS: list[tuple[str, str, bool, bool, bool]] = [
     ("Patch critical vulnerabilities within 7 days of disclosure.", "en", True, True, False),
     ("Present the revised price list to shareholders at the AGM.", "en", True, True, True),
     ("Grow deposit balances by R12bn in FY26.", "en", True, True, True),
+    # a metric only mentioned, sections' descriptions and contingencies; headline and comparative forms
+    ("我们按周跟踪GMV、转化率、客单价三项核心指标。", "zh", False, False, False),
+    ("若单店日均客流低于300人，将启动闭店评估。", "zh", False, False, False),
+    ("Regional ops managers report to the COO.", "en", False, False, False),
+    ("Stores: +8 (FY26)", "en", True, True, True),
+    ("Spend a fifth less on cloud this fiscal year than last", "en", True, True, True),
+    ("每年618和双11期间，仓库订单48小时发货率保持在99%以上", "zh", True, True, False),
     ("2025年第三季度线上渠道销售额达到1200万元", "zh", True, True, True),
     ("截至6月30日，新注册会员突破两万人", "zh", True, True, True),
     ("2025年Q3小程序订单占比提升5个百分点", "zh", True, True, True),
