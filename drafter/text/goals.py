@@ -264,8 +264,7 @@ _AIMED = re.compile(rf"{_AIM.pattern}|{_CUE_ANY.pattern}|{_DECREASE.pattern}"
 
 def _headline(text: str) -> bool:
     """A figure with a time to reach it, as headline targets are written (食安抽检合格率全年100%)."""
-    return bool(find_time_spans(normalize_with_offsets(text)[0])) \
-        and any(f.kind in _QUANTITY_KINDS for f in extract_figures(text))
+    return bool(find_time_expressions(text)) and any(f.kind in _QUANTITY_KINDS for f in extract_figures(text))
 
 
 def _is_specific(text: str, measurable: bool) -> bool:
